@@ -1,0 +1,15 @@
+/** Node: capacity this cluster sold. VirtualNode: capacity this cluster bought and sees as a virtual node. */
+export type AllocationType = 'Node' | 'VirtualNode'
+
+/** inactive → active (peering done) → released (tear-down); error is terminal. */
+export type AllocationStatus = 'inactive' | 'active' | 'released' | 'error'
+
+export interface Allocation {
+  id: string
+  type: AllocationType
+  status: AllocationStatus
+  contractId: string
+  flavourId: string
+  createdAt: Date
+  updatedAt: Date
+}

@@ -1,0 +1,28 @@
+import type { Configuration, Flavour, NodeIdentity } from '../flavours/model.ts'
+
+export interface LiqoCredentials {
+  clusterId: string
+  kubeconfig: string
+}
+
+export interface TelemetryEndpoint {
+  endpoint: string
+  intents: string[]
+}
+
+/** The agreement a purchase creates; one per transaction. */
+export interface Contract {
+  id: string
+  transactionId: string
+  flavour: Flavour
+  buyer: NodeIdentity
+  buyerClusterId: string
+  seller: NodeIdentity
+  /** The provider's credentials the buyer peers with (sensitive). */
+  peeringTargetCredentials: LiqoCredentials
+  expiresAt: Date
+  configuration?: Configuration
+  ingressTelemetryEndpoint?: TelemetryEndpoint
+  extraInformation?: Record<string, string>
+  createdAt: Date
+}

@@ -1,0 +1,33 @@
+import type { ResourceAmounts } from '../quantity/units.ts'
+import type { Configuration, Flavour, NodeIdentity } from '../flavours/model.ts'
+
+/**
+ * Provider-side transaction lifecycle (golem-style explicit states):
+ * reserved → purchased (contract made) | expired (TTL passed, hold released) | released (withdrawn).
+ */
+export type TransactionStatus = 'reserved' | 'purchased' | 'expired' | 'released'
+
+/** A granted reservation: holds `hold` of the flavour's capacity pool until `expiresAt`. */
+export interface Transaction {
+  id: string
+  flavourId: string
+  poolId: string
+  buyer: NodeIdentity
+  /** The buyer's Liqo cluster id (wire `clusterID`). */
+  clusterId: string
+  /** Kept for peering (agent issue); never sent back to anyone. */
+  buyerKubeconfig?: string
+  /** The configuration as asked for; absent means the whole flavour. */
+  configuration?: Configuration
+  /** Capacity held on the pool's ledger, in base units. */
+  hold: ResourceAmounts
+  /** The flavour as it was when reserved: what the buyer agreed to. */
+  flavour: Flavour
+  createdAt: Date
+  expiresAt: Date
+  status: TransactionStatus
+  contractId?: string
+  version: number
+}
+
+export const isLive = (tx: Transaction, now: Date): boolean => tx.status === 'reserved' && tx.expiresAt > now

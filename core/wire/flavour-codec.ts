@@ -1,0 +1,249 @@
+import { z } from 'zod'
+import { UnsupportedFlavourTypeError, ValidationError } from '../shared/errors.ts'
+import { Quantity } from '../quantity/quantity.ts'
+import type {
+  Flavour,
+  FlavourType,
+  Gpu,
+  K8SliceSpec,
+  Location,
+  Partitionability,
+  Price,
+  ServiceSpec,
+} from '../flavours/model.ts'
+import { FLAVOUR_TYPES, HOSTING_POLICIES, isSupportedFlavourType } from '../flavours/model.ts'
+import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
+import { decodeWith, formatTimestamp, omitEmpty, quantityString, timestampString, wireObject } from './wire-object.ts'
+
+const quantityOrZero = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    try {
+      return Quantity.parse(text ?? '0')
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid Kubernetes quantity` })
+      return z.NEVER
+    }
+  })
+
+export const gpuWire = wireObject({ model: z.string().default(''), cores: quantityOrZero, memory: quantityOrZero })
+
+export const priceWire = wireObject({
+  amount: z.string().default(''),
+  currency: z.string().default(''),
+  period: z.string().default(''),
+})
+
+export const locationWire = wireObject({
+  latitude: z.string().optional(),
+  longitude: z.string().optional(),
+  altitude: z.string().optional(),
+  city: z.string().optional(),
+  additionalNotes: z.string().optional(),
+})
+
+const characteristicsWire = wireObject({
+  architecture: z.string().default(''),
+  cpu: quantityOrZero,
+  memory: quantityOrZero,
+  pods: quantityOrZero,
+  gpu: gpuWire.optional(),
+  storage: quantityString.optional(),
+})
+
+const propertiesWire = wireObject({
+  latency: z.number().int().optional(),
+  securityStandards: z.array(z.string()).optional(),
+  carbonFootprint: wireObject({ embodied: z.number().int().default(0), operational: z.array(z.number().int()).default([]) }).optional(),
+  networkAuthorizations: z.unknown().optional(),
+  additionalProperties: z.record(z.string(), z.unknown()).optional(),
+})
+
+const partitionabilityWire = wireObject({
+  cpuMin: quantityOrZero,
+  memoryMin: quantityOrZero,
+  podsMin: quantityOrZero,
+  cpuStep: quantityOrZero,
+  memoryStep: quantityOrZero,
+  podsStep: quantityOrZero,
+  gpuMin: quantityString.optional(),
+  gpuStep: quantityString.optional(),
+})
+
+export const k8sliceDataWire = wireObject(
+  {
+    charateristics: characteristicsWire,
+    properties: propertiesWire.default({}),
+    policies: wireObject({ partitionability: partitionabilityWire.prefault({}) }).prefault({}),
+  },
+  { aliases: { characteristics: 'charateristics' } },
+)
+
+export const serviceDataWire = wireObject({
+  name: z.string().default(''),
+  description: z.string().default(''),
+  category: z.string().default(''),
+  tags: z.array(z.string()).default([]),
+  hostingPolicies: z.array(z.enum(HOSTING_POLICIES)).default([]),
+  configurationTemplate: z.unknown().optional(),
+})
+
+export const flavourWire = wireObject({
+  flavorID: z.string().min(1, 'flavorID must not be empty'),
+  providerID: z.string().default(''),
+  type: wireObject({ name: z.string(), data: z.unknown() }),
+  networkPropertyType: z.string().optional(),
+  timestamp: timestampString.optional(),
+  location: locationWire.optional(),
+  price: priceWire.default({ amount: '', currency: '', period: '' }),
+  owner: nodeIdentityWire,
+  availability: z.boolean().default(false),
+})
+
+export const flavourTypeFromWire = (name: string): FlavourType => {
+  const type = name.toLowerCase()
+  if (!(FLAVOUR_TYPES as readonly string[]).includes(type)) {
+    throw new ValidationError(`Unknown flavour type "${name}"`, { code: 'INVALID_BODY' })
+  }
+  return type as FlavourType
+}
+
+function partitionabilityFromWire(p: z.output<typeof partitionabilityWire>): Partitionability {
+  const { gpuMin, gpuStep, ...rest } = p
+  return { ...rest, ...(gpuMin ? { gpuMin } : {}), ...(gpuStep ? { gpuStep } : {}) }
+}
+
+function k8sliceSpecFromWire(data: unknown): K8SliceSpec {
+  const wire = decodeWith(k8sliceDataWire, data, 'k8slice flavour data')
+  const c = wire.charateristics
+  const p = wire.policies.partitionability
+  return {
+    type: 'k8slice',
+    characteristics: {
+      architecture: c.architecture,
+      cpu: c.cpu,
+      memory: c.memory,
+      pods: c.pods,
+      ...(c.gpu ? { gpu: c.gpu } : {}),
+      ...(c.storage ? { storage: c.storage } : {}),
+    },
+    properties: omitEmpty(wire.properties),
+    partitionability: partitionabilityFromWire(p),
+  }
+}
+
+function serviceSpecFromWire(data: unknown): ServiceSpec {
+  const wire = decodeWith(serviceDataWire, data, 'service flavour data')
+  return { type: 'service', ...wire, configurationTemplate: wire.configurationTemplate ?? {} }
+}
+
+/** Decodes the spec of a flavour type; VM and Sensor are recognised and refused as unsupported. */
+export function specFromWire(typeName: string, data: unknown): K8SliceSpec | ServiceSpec {
+  const type = flavourTypeFromWire(typeName)
+  if (!isSupportedFlavourType(type)) throw new UnsupportedFlavourTypeError(type)
+  return type === 'k8slice' ? k8sliceSpecFromWire(data) : serviceSpecFromWire(data)
+}
+
+const locationFromWire = (wire: z.output<typeof locationWire>): Location =>
+  omitEmpty({
+    latitude: wire.latitude,
+    longitude: wire.longitude,
+    country: wire.altitude,
+    city: wire.city,
+    additionalNotes: wire.additionalNotes,
+  })
+
+/** Decodes a FLUIDOS wire flavour tolerantly: case-insensitive keys, `characteristics` as an alias. */
+export function flavourFromWire(value: unknown): Flavour {
+  const wire = decodeWith(flavourWire, value, 'flavour')
+  const location = wire.location ? locationFromWire(wire.location) : undefined
+  return {
+    id: wire.flavorID,
+    providerId: wire.providerID,
+    spec: specFromWire(wire.type.name, wire.type.data),
+    ...(wire.networkPropertyType ? { networkPropertyType: wire.networkPropertyType } : {}),
+    createdAt: wire.timestamp ?? new Date(0),
+    ...(location && Object.keys(location).length ? { location } : {}),
+    price: wire.price,
+    owner: identityFromWire(wire.owner),
+    available: wire.availability,
+  }
+}
+
+export const gpuToWire = (gpu: Gpu) => ({ model: gpu.model, cores: gpu.cores.toString(), memory: gpu.memory.toString() })
+
+function k8sliceDataToWire(spec: K8SliceSpec) {
+  const c = spec.characteristics
+  const p = spec.partitionability
+  const props = spec.properties
+  return {
+    charateristics: {
+      architecture: c.architecture,
+      cpu: c.cpu.toString(),
+      memory: c.memory.toString(),
+      pods: c.pods.toString(),
+      ...(c.gpu ? { gpu: gpuToWire(c.gpu) } : {}),
+      ...(c.storage ? { storage: c.storage.toString() } : {}),
+    },
+    properties: omitEmpty({
+      latency: props.latency,
+      securityStandards: props.securityStandards,
+      carbonFootprint: props.carbonFootprint,
+      networkAuthorizations: props.networkAuthorizations,
+      additionalProperties: props.additionalProperties,
+    }),
+    policies: {
+      partitionability: {
+        cpuMin: p.cpuMin.toString(),
+        memoryMin: p.memoryMin.toString(),
+        podsMin: p.podsMin.toString(),
+        cpuStep: p.cpuStep.toString(),
+        memoryStep: p.memoryStep.toString(),
+        podsStep: p.podsStep.toString(),
+        ...(p.gpuMin ? { gpuMin: p.gpuMin.toString() } : {}),
+        ...(p.gpuStep ? { gpuStep: p.gpuStep.toString() } : {}),
+      },
+    },
+  }
+}
+
+const serviceDataToWire = (spec: ServiceSpec) => ({
+  name: spec.name,
+  description: spec.description,
+  category: spec.category,
+  tags: spec.tags,
+  hostingPolicies: spec.hostingPolicies,
+  configurationTemplate: spec.configurationTemplate,
+})
+
+const locationToWire = (location: Location) =>
+  omitEmpty({
+    latitude: location.latitude,
+    longitude: location.longitude,
+    altitude: location.country,
+    city: location.city,
+    additionalNotes: location.additionalNotes,
+  })
+
+export const priceToWire = (price: Price) => ({ amount: price.amount, currency: price.currency, period: price.period })
+
+/** Encodes a flavour with exactly the Go node's keys and key order (reference §3.3). */
+export function flavourToWire(flavour: Flavour) {
+  return {
+    flavorID: flavour.id,
+    providerID: flavour.providerId,
+    type: {
+      name: flavour.spec.type,
+      data: flavour.spec.type === 'k8slice' ? k8sliceDataToWire(flavour.spec) : serviceDataToWire(flavour.spec),
+    },
+    ...(flavour.networkPropertyType ? { networkPropertyType: flavour.networkPropertyType } : {}),
+    timestamp: formatTimestamp(flavour.createdAt),
+    ...(flavour.location ? { location: locationToWire(flavour.location) } : {}),
+    price: priceToWire(flavour.price),
+    owner: identityToWire(flavour.owner),
+    availability: flavour.available,
+  }
+}
+
+export type FlavourWire = ReturnType<typeof flavourToWire>
