@@ -1,4 +1,5 @@
 import type { Quantity } from '../quantity/quantity.ts'
+import type { ResourceAmounts } from '../quantity/units.ts'
 
 /** Every flavour type REAR names. Only `k8slice` and `service` are supported; `vm` and `sensor` are recognised. */
 export const FLAVOUR_TYPES = ['k8slice', 'service', 'vm', 'sensor'] as const
@@ -133,3 +134,21 @@ export interface ServiceConfiguration {
 }
 
 export type Configuration = K8SliceConfiguration | ServiceConfiguration
+
+/**
+ * The capacity ledger behind a lineage of flavours. Purchases replace the advertised flavour by its
+ * remainder but keep the pool, so holds taken on an earlier flavour of the lineage stay valid.
+ * Invariant: `free` = capacity of the current flavour − Σ live holds, never negative.
+ */
+export interface CapacityPool {
+  id: string
+  currentFlavourId: string | undefined
+  free: ResourceAmounts
+  version: number
+}
+
+/** An advertised flavour with the pool its capacity is counted on. */
+export interface StoredFlavour {
+  flavour: Flavour
+  poolId: string
+}

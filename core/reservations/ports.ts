@@ -1,0 +1,23 @@
+import type { Transaction } from './model.ts'
+
+/**
+ * Provider-side reservations. Every write is atomic (one DynamoDB transaction) and guarded, so that
+ * concurrent buyers can never together hold more than a pool has free.
+ */
+export interface ReservationRepository {
+  getTransaction(id: string): Promise<Transaction | undefined>
+  /** The transaction the (buyer, flavour) key points at, whatever its state. */
+  findByBuyer(buyerId: string, flavourId: string): Promise<Transaction | undefined>
+  /**
+   * Writes `tx` and its hold, decrementing the pool's free capacity, iff the flavour is still the
+   * pool's current one (else {@link FlavourGoneError}), the pool has `tx.hold` free (else
+   * {@link CapacityUnavailableError}) and no other live key exists (else {@link ReservationKeyTakenError}).
+   */
+  createHold(tx: Transaction): Promise<void>
+  /** Replaces `previous` by `next` (same id; new hold, configuration, expiry) iff `previous.version` is current. */
+  updateHold(previous: Transaction, next: Transaction): Promise<void>
+  /** Gives a reserved transaction's hold back to its pool and marks it; false when it was no longer reserved. */
+  releaseHold(tx: Transaction, status: 'expired' | 'released', at: Date): Promise<boolean>
+  /** Reserved transactions whose expiry is at or before `now`, oldest first; `poolId` narrows to one pool. */
+  listExpired(now: Date, options: { limit: number; poolId?: string }): Promise<Transaction[]>
+}

@@ -1,0 +1,119 @@
+import { NotFoundError, UnsupportedFlavourTypeError, ValidationError } from '../shared/errors.ts'
+import type { Clock, IdGenerator, Logger } from '../shared/ports.ts'
+import { retryOnContention } from '../shared/retry.ts'
+import type { Configuration, StoredFlavour } from '../flavours/model.ts'
+import { isSupportedFlavourType } from '../flavours/model.ts'
+import { demandOf, resolveConfiguration } from '../flavours/partitioning.ts'
+import type { FlavourRepository } from '../flavours/ports.ts'
+import type { ReserveRequest } from '../wire/reservation-codec.ts'
+import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from './errors.ts'
+import type { Transaction } from './model.ts'
+import { isLive } from './model.ts'
+import type { ReservationRepository } from './ports.ts'
+
+export interface ReserveDeps {
+  flavours: FlavourRepository
+  reservations: ReservationRepository
+  clock: Clock
+  ids: IdGenerator
+  logger: Logger
+  /** How long a granted hold lasts, in milliseconds (the Go node's is 1 h). */
+  transactionTtlMs: number
+}
+
+const sameConfiguration = (a: Configuration | undefined, b: Configuration | undefined): boolean =>
+  JSON.stringify(a) === JSON.stringify(b)
+
+async function findFlavour(deps: ReserveDeps, flavourId: string): Promise<StoredFlavour> {
+  const stored = await deps.flavours.get(flavourId)
+  if (!stored) throw new NotFoundError('Flavour', flavourId)
+  if (!isSupportedFlavourType(stored.flavour.spec.type)) throw new UnsupportedFlavourTypeError(stored.flavour.spec.type)
+  return stored
+}
+
+function newTransaction(deps: ReserveDeps, request: ReserveRequest, stored: StoredFlavour, resolved: Configuration, liqoId: string): Transaction {
+  const now = deps.clock.now()
+  return {
+    id: deps.ids.transactionId(now),
+    flavourId: stored.flavour.id,
+    poolId: stored.poolId,
+    buyer: request.buyer,
+    clusterId: liqoId,
+    ...(request.buyerKubeconfig ? { buyerKubeconfig: request.buyerKubeconfig } : {}),
+    ...(request.configuration ? { configuration: request.configuration } : {}),
+    hold: demandOf(resolved),
+    flavour: stored.flavour,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + deps.transactionTtlMs),
+    status: 'reserved',
+    version: 0,
+  }
+}
+
+/** Frees holds on this pool whose expiry has passed; true when any capacity came back. */
+async function reclaimExpired(deps: ReserveDeps, poolId: string): Promise<boolean> {
+  const now = deps.clock.now()
+  const expired = await deps.reservations.listExpired(now, { limit: 25, poolId })
+  let reclaimed = false
+  for (const tx of expired) {
+    if (await deps.reservations.releaseHold(tx, 'expired', now)) {
+      reclaimed = true
+      deps.logger.info('RESERVATION_EXPIRED', { transactionId: tx.id, flavourId: tx.flavourId })
+    }
+  }
+  return reclaimed
+}
+
+async function refresh(deps: ReserveDeps, existing: Transaction, request: ReserveRequest, resolved: Configuration): Promise<Transaction> {
+  const now = deps.clock.now()
+  const changed = !sameConfiguration(existing.configuration, request.configuration)
+  const next: Transaction = {
+    ...existing,
+    ...(changed ? { hold: demandOf(resolved) } : {}),
+    configuration: request.configuration,
+    expiresAt: new Date(now.getTime() + deps.transactionTtlMs),
+    version: existing.version + 1,
+  }
+  if (!request.configuration) delete next.configuration
+  await deps.reservations.updateHold(existing, next)
+  deps.logger.info('RESERVATION_REFRESHED', { transactionId: next.id, flavourId: next.flavourId, configurationChanged: changed })
+  return next
+}
+
+async function attempt(deps: ReserveDeps, request: ReserveRequest, stored: StoredFlavour, resolved: Configuration, liqoId: string): Promise<Transaction> {
+  const existing = await deps.reservations.findByBuyer(request.buyer.id, stored.flavour.id)
+  if (existing && isLive(existing, deps.clock.now())) return refresh(deps, existing, request, resolved)
+  if (existing?.status === 'reserved') await deps.reservations.releaseHold(existing, 'expired', deps.clock.now())
+  const tx = newTransaction(deps, request, stored, resolved, liqoId)
+  try {
+    await deps.reservations.createHold(tx)
+  } catch (error) {
+    if (error instanceof CapacityUnavailableError && (await reclaimExpired(deps, stored.poolId))) {
+      await deps.reservations.createHold(tx)
+    } else throw error
+  }
+  deps.logger.info('RESERVATION_CREATED', { transactionId: tx.id, flavourId: tx.flavourId, buyerId: tx.buyer.id })
+  return tx
+}
+
+/**
+ * RESERVE_FLAVOUR (provider side). Validates the configuration against the flavour, then holds that
+ * capacity on the flavour's pool until the transaction expires. Idempotent per (buyer, flavour):
+ * repeating returns the same transaction with a fresh expiry and, if it fits, the new configuration.
+ * Errors: 404 unknown flavour; 400 bad configuration or missing liqoID; 409 capacity not free.
+ */
+export async function reserveFlavour(deps: ReserveDeps, request: ReserveRequest): Promise<Transaction> {
+  const liqoId = request.buyer.liqoId
+  if (!liqoId) throw new ValidationError('buyerID.additionalInformation.liqoID is required', { code: 'LIQO_ID_REQUIRED' })
+  const stored = await findFlavour(deps, request.flavourId)
+  const resolved = resolveConfiguration(stored.flavour, request.configuration)
+  for (let round = 0; ; round++) {
+    try {
+      return await retryOnContention(deps.clock, () => attempt(deps, request, stored, resolved, liqoId))
+    } catch (error) {
+      if (error instanceof ReservationKeyTakenError && round < 3) continue
+      if (error instanceof FlavourGoneError) throw new NotFoundError('Flavour', request.flavourId, { cause: error })
+      throw error
+    }
+  }
+}

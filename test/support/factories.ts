@@ -1,0 +1,100 @@
+import { Quantity } from '../../core/quantity/quantity.ts'
+import type { K8SliceFlavour, NodeIdentity, Partitionability, ServiceFlavour } from '../../core/flavours/model.ts'
+import type { ReserveRequest } from '../../core/wire/reservation-codec.ts'
+
+const q = (text: string) => Quantity.parse(text)
+
+export const aProvider = (overrides: Partial<NodeIdentity> = {}): NodeIdentity => ({
+  id: 'provider-1',
+  ip: '127.0.0.1:30001',
+  domain: 'provider.local',
+  ...overrides,
+})
+
+export const aBuyer = (overrides: Partial<NodeIdentity> = {}): NodeIdentity => ({
+  id: 'consumer-1',
+  ip: '127.0.0.1:30000',
+  domain: 'consumer.local',
+  liqoId: 'liqo-consumer-1',
+  ...overrides,
+})
+
+export const aPartitionability = (overrides: Partial<Record<keyof Partitionability, string>> = {}): Partitionability => {
+  const texts = { cpuMin: '1', memoryMin: '1Gi', podsMin: '1', cpuStep: '1', memoryStep: '512Mi', podsStep: '1', ...overrides }
+  return Object.fromEntries(Object.entries(texts).map(([k, v]) => [k, q(v)])) as unknown as Partitionability
+}
+
+interface K8SliceOverrides {
+  id?: string
+  cpu?: string
+  memory?: string
+  pods?: string
+  architecture?: string
+  storage?: string
+  gpu?: { model: string; cores: string; memory: string }
+  partitionability?: Partitionability
+  available?: boolean
+  owner?: NodeIdentity
+  price?: { amount: string; currency: string; period: string }
+}
+
+export function aK8SliceFlavour(overrides: K8SliceOverrides = {}): K8SliceFlavour {
+  const owner = overrides.owner ?? aProvider()
+  return {
+    id: overrides.id ?? 'provider.local-k8slice-0001',
+    providerId: owner.id,
+    spec: {
+      type: 'k8slice',
+      characteristics: {
+        architecture: overrides.architecture ?? 'amd64',
+        cpu: q(overrides.cpu ?? '8'),
+        memory: q(overrides.memory ?? '16Gi'),
+        pods: q(overrides.pods ?? '110'),
+        ...(overrides.storage ? { storage: q(overrides.storage) } : {}),
+        ...(overrides.gpu ? { gpu: { model: overrides.gpu.model, cores: q(overrides.gpu.cores), memory: q(overrides.gpu.memory) } } : {}),
+      },
+      properties: {},
+      partitionability: overrides.partitionability ?? aPartitionability({ podsMin: '1', podsStep: '1' }),
+    },
+    networkPropertyType: 'networkProperty',
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    location: { country: 'Italy', city: 'Turin' },
+    price: overrides.price ?? { amount: '0.04', currency: 'EUR', period: 'hourly' },
+    owner,
+    available: overrides.available ?? true,
+  }
+}
+
+export function aServiceFlavour(overrides: { id?: string; category?: string; tags?: string[] } = {}): ServiceFlavour {
+  return {
+    id: overrides.id ?? 'provider.local-service-0001',
+    providerId: 'provider-1',
+    spec: {
+      type: 'service',
+      name: 'db',
+      description: 'A MySQL database',
+      category: overrides.category ?? 'database',
+      tags: overrides.tags ?? ['database', 'mysql'],
+      hostingPolicies: ['Provider', 'Consumer'],
+      configurationTemplate: {
+        type: 'object',
+        properties: { username: { type: 'string' }, password: { type: 'string' }, database: { type: 'string' } },
+        required: ['username', 'password', 'database'],
+      },
+    },
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    price: { amount: '10', currency: 'EUR', period: 'monthly' },
+    owner: aProvider(),
+    available: true,
+  }
+}
+
+export function aReserveRequest(overrides: Partial<ReserveRequest> & { cpu?: string; memory?: string; pods?: string } = {}): ReserveRequest {
+  const { cpu, memory, pods, ...rest } = overrides
+  return {
+    flavourId: 'provider.local-k8slice-0001',
+    buyer: aBuyer(),
+    configuration: { type: 'k8slice', cpu: q(cpu ?? '2'), memory: q(memory ?? '4Gi'), pods: q(pods ?? '10') },
+    ...rest,
+  }
+}

@@ -1,0 +1,133 @@
+import { ContentionError } from '../../core/shared/errors.ts'
+import { Quantity } from '../../core/quantity/quantity.ts'
+import type { LedgerResource, ResourceAmounts } from '../../core/quantity/units.ts'
+import { LEDGER_RESOURCES } from '../../core/quantity/units.ts'
+import type { CapacityPool, Flavour, StoredFlavour, SupportedFlavourType } from '../../core/flavours/model.ts'
+import type { FlavourRepository } from '../../core/flavours/ports.ts'
+import type { Transaction } from '../../core/reservations/model.ts'
+import type { ReservationRepository } from '../../core/reservations/ports.ts'
+import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from '../../core/reservations/errors.ts'
+import type { Contract } from '../../core/contracts/model.ts'
+import type { ContractRepository, PurchasePlan } from '../../core/contracts/ports.ts'
+import type { Allocation } from '../../core/allocations/model.ts'
+
+function copy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copy) as T
+  if (value instanceof Date) return new Date(value) as T
+  if (value instanceof Quantity || value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)])) as T
+}
+const fits = (free: ResourceAmounts, demand: ResourceAmounts) => LEDGER_RESOURCES.every((r) => free[r] >= demand[r])
+const apply = (free: ResourceAmounts, delta: ResourceAmounts, sign: 1 | -1): ResourceAmounts =>
+  Object.fromEntries(LEDGER_RESOURCES.map((r: LedgerResource) => [r, free[r] + sign * delta[r]])) as ResourceAmounts
+
+/**
+ * In-memory fake of the provider's storage ports with the same guards as the DynamoDB adapters.
+ * `failNext` injects a failure (e.g. a ContentionError) into the next call of a method.
+ */
+export class InMemoryProviderStore {
+  readonly flavours = new Map<string, StoredFlavour>()
+  readonly pools = new Map<string, CapacityPool>()
+  readonly transactions = new Map<string, Transaction>()
+  readonly keys = new Map<string, string>()
+  readonly contracts = new Map<string, Contract>()
+  readonly allocations = new Map<string, Allocation>()
+  private readonly faults = new Map<string, Error[]>()
+
+  failNext(method: string, error: Error = new ContentionError(), times = 1): void {
+    this.faults.set(method, [...(this.faults.get(method) ?? []), ...Array.from({ length: times }, () => error)])
+  }
+
+  private fault(method: string): void {
+    const next = this.faults.get(method)?.shift()
+    if (next) throw next
+  }
+
+  readonly flavourRepository: FlavourRepository = {
+    get: async (id) => copy(this.flavours.get(id)),
+    listAvailable: async (type?: SupportedFlavourType) =>
+      [...this.flavours.values()].map((s) => copy(s.flavour)).filter((f) => f.available && (!type || f.spec.type === type)),
+    publish: async (flavour: Flavour, pool: CapacityPool) => {
+      if (this.pools.has(pool.id)) return
+      this.pools.set(pool.id, copy(pool))
+      this.flavours.set(flavour.id, { flavour: copy(flavour), poolId: pool.id })
+    },
+    getPool: async (id) => copy(this.pools.get(id)),
+  }
+
+  readonly reservationRepository: ReservationRepository = {
+    getTransaction: async (id) => copy(this.transactions.get(id)),
+    findByBuyer: async (buyerId, flavourId) => {
+      const id = this.keys.get(`${buyerId}#${flavourId}`)
+      return id ? copy(this.transactions.get(id)) : undefined
+    },
+    createHold: async (tx) => {
+      this.fault('createHold')
+      const pool = this.pools.get(tx.poolId)
+      if (!pool || pool.currentFlavourId !== tx.flavourId) throw new FlavourGoneError(tx.flavourId)
+      if (!fits(pool.free, tx.hold)) throw new CapacityUnavailableError(tx.flavourId)
+      const key = `${tx.buyer.id}#${tx.flavourId}`
+      const holder = this.keys.get(key)
+      if (holder && this.transactions.get(holder)?.status === 'reserved') throw new ReservationKeyTakenError(tx.buyer.id, tx.flavourId)
+      pool.free = apply(pool.free, tx.hold, -1)
+      pool.version++
+      this.transactions.set(tx.id, copy(tx))
+      this.keys.set(key, tx.id)
+    },
+    updateHold: async (previous, next) => {
+      this.fault('updateHold')
+      const stored = this.transactions.get(previous.id)
+      if (!stored || stored.version !== previous.version || stored.status !== 'reserved') throw new ContentionError()
+      const pool = this.pools.get(previous.poolId)
+      if (!pool) throw new FlavourGoneError(previous.flavourId)
+      const delta = apply(next.hold, previous.hold, -1)
+      if (!fits(pool.free, delta)) throw new CapacityUnavailableError(previous.flavourId)
+      pool.free = apply(pool.free, delta, -1)
+      this.transactions.set(next.id, copy(next))
+    },
+    releaseHold: async (tx, status, _at) => {
+      const stored = this.transactions.get(tx.id)
+      if (!stored || stored.status !== 'reserved') return false
+      const pool = this.pools.get(stored.poolId)
+      if (pool) pool.free = apply(pool.free, stored.hold, 1)
+      stored.status = status
+      stored.version++
+      const key = `${stored.buyer.id}#${stored.flavourId}`
+      if (this.keys.get(key) === stored.id) this.keys.delete(key)
+      return true
+    },
+    listExpired: async (now, { limit, poolId }) =>
+      [...this.transactions.values()]
+        .filter((tx) => tx.status === 'reserved' && tx.expiresAt <= now && (!poolId || tx.poolId === poolId))
+        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+        .slice(0, limit)
+        .map(copy),
+  }
+
+  readonly contractRepository: ContractRepository = {
+    get: async (id) => copy(this.contracts.get(id)),
+    commitPurchase: async (plan: PurchasePlan) => {
+      this.fault('commitPurchase')
+      const tx = this.transactions.get(plan.transaction.id)
+      if (!tx || tx.status !== 'reserved' || tx.version !== plan.transaction.version) throw new ContentionError()
+      if (plan.pool) {
+        const pool = this.pools.get(plan.pool.id)
+        if (!pool || pool.version !== plan.pool.version) throw new ContentionError()
+        pool.version++
+        if (plan.replacement) {
+          this.flavours.delete(plan.replacement.retiredFlavourId)
+          const remainder = plan.replacement.remainder
+          pool.currentFlavourId = remainder?.id
+          if (remainder) this.flavours.set(remainder.id, { flavour: copy(remainder), poolId: pool.id })
+        }
+      }
+      tx.status = 'purchased'
+      tx.contractId = plan.contract.id
+      tx.version++
+      const key = `${tx.buyer.id}#${tx.flavourId}`
+      if (this.keys.get(key) === tx.id) this.keys.delete(key)
+      this.contracts.set(plan.contract.id, copy(plan.contract))
+      this.allocations.set(plan.allocation.id, copy(plan.allocation))
+    },
+  }
+}
