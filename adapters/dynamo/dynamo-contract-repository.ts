@@ -1,0 +1,91 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { ContentionError } from '../../core/shared/errors.ts'
+import type { Contract } from '../../core/contracts/model.ts'
+import type { ContractRepository, PurchasePlan } from '../../core/contracts/ports.ts'
+import type { TableContext } from './document-client.ts'
+import { allocationToItem, contractFromItem, contractToItem, flavourToItem } from './item-mappers.ts'
+import { key } from './table-schema.ts'
+import { ConditionsFailed, transactWrite } from './transact.ts'
+
+type Items = Parameters<typeof transactWrite>[1]
+
+/** Contracts on DynamoDB, and the purchase committed as one TransactWriteItems (at most 7 items). */
+export class DynamoContractRepository implements ContractRepository {
+  constructor(private readonly table: TableContext) {}
+
+  async get(id: string): Promise<Contract | undefined> {
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key.contract(id), ConsistentRead: true }))
+    return Item ? contractFromItem(Item) : undefined
+  }
+
+  private replacementItems(plan: PurchasePlan): Items {
+    const { pool, replacement } = plan
+    if (!pool) return []
+    const TableName = this.table.tableName
+    const remainder = replacement?.remainder
+    const swap = replacement
+      ? remainder
+        ? { UpdateExpression: 'SET #version = #version + :one, currentFlavourId = :next', next: { ':next': remainder.id } }
+        : { UpdateExpression: 'SET #version = #version + :one REMOVE currentFlavourId', next: {} }
+      : { UpdateExpression: 'SET #version = #version + :one', next: {} }
+    const items: Items = [
+      {
+        Update: {
+          TableName,
+          Key: key.pool(pool.id),
+          UpdateExpression: swap.UpdateExpression,
+          ConditionExpression: '#version = :poolVersion',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':one': 1, ':poolVersion': pool.version, ...swap.next },
+        },
+      },
+    ]
+    if (replacement) {
+      items.push({ Delete: { TableName, Key: key.flavour(replacement.retiredFlavourId), ConditionExpression: 'attribute_exists(pk)' } })
+    }
+    if (remainder) {
+      items.push({ Put: { TableName, Item: flavourToItem(remainder, pool.id), ConditionExpression: 'attribute_not_exists(pk)' } })
+    }
+    return items
+  }
+
+  async commitPurchase(plan: PurchasePlan): Promise<void> {
+    const TableName = this.table.tableName
+    const tx = plan.transaction
+    const items: Items = [
+      {
+        Update: {
+          TableName,
+          Key: key.transaction(tx.id),
+          UpdateExpression: 'SET #status = :purchased, contractId = :contract, #version = #version + :one REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#status = :reserved AND #version = :version',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: {
+            ':purchased': 'purchased',
+            ':reserved': 'reserved',
+            ':contract': plan.contract.id,
+            ':one': 1,
+            ':version': tx.version,
+          },
+        },
+      },
+      {
+        Delete: {
+          TableName,
+          Key: key.buyerKey(tx.buyer.id, tx.flavourId),
+          ConditionExpression: 'attribute_not_exists(pk) OR txId = :tx',
+          ExpressionAttributeValues: { ':tx': tx.id },
+        },
+      },
+      { Put: { TableName, Item: contractToItem(plan.contract), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName, Item: allocationToItem(plan.allocation), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ...this.replacementItems(plan),
+    ]
+    try {
+      await transactWrite(this.table, items)
+    } catch (error) {
+      if (error instanceof ConditionsFailed) throw new ContentionError('transaction or pool changed during purchase', { cause: error })
+      throw error
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb'
+import type { CapacityPool, Flavour, StoredFlavour, SupportedFlavourType } from '../../core/flavours/model.ts'
+import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
+import type { FlavourRepository } from '../../core/flavours/ports.ts'
+import type { TableContext } from './document-client.ts'
+import { flavourFromItem, flavourToItem, poolFromItem, poolToItem } from './item-mappers.ts'
+import { GSI1, index, key } from './table-schema.ts'
+import { ConditionsFailed, transactWrite } from './transact.ts'
+
+/** Available Resources on DynamoDB: flavour items plus a sparse GSI of the available ones per type. */
+export class DynamoFlavourRepository implements FlavourRepository {
+  constructor(private readonly table: TableContext) {}
+
+  async get(id: string): Promise<StoredFlavour | undefined> {
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key.flavour(id) }))
+    return Item ? flavourFromItem(Item) : undefined
+  }
+
+  async listAvailable(type?: SupportedFlavourType): Promise<Flavour[]> {
+    const types = type ? [type] : [...SUPPORTED_FLAVOUR_TYPES]
+    const lists = await Promise.all(types.map((t) => this.queryAvailable(t)))
+    return lists.flat()
+  }
+
+  private async queryAvailable(type: SupportedFlavourType): Promise<Flavour[]> {
+    const flavours: Flavour[] = []
+    const pages = paginateQuery(
+      { client: this.table.client, pageSize: 1000 },
+      {
+        TableName: this.table.tableName,
+        IndexName: GSI1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI1.partition },
+        ExpressionAttributeValues: { ':pk': index.availableFlavours(type) },
+      },
+    )
+    for await (const page of pages) for (const item of page.Items ?? []) flavours.push(flavourFromItem(item).flavour)
+    return flavours
+  }
+
+  async publish(flavour: Flavour, pool: CapacityPool): Promise<void> {
+    try {
+      await transactWrite(this.table, [
+        { Put: { TableName: this.table.tableName, Item: poolToItem(pool), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table.tableName, Item: flavourToItem(flavour, pool.id), ConditionExpression: 'attribute_not_exists(pk)' } },
+      ])
+    } catch (error) {
+      if (!(error instanceof ConditionsFailed)) throw error
+    }
+  }
+
+  async getPool(id: string): Promise<CapacityPool | undefined> {
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key.pool(id), ConsistentRead: true }))
+    return Item ? poolFromItem(Item) : undefined
+  }
+}

@@ -1,0 +1,49 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
+
+/** One table per participant (single-table design); see docs/architecture.md for the item layout. */
+export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const
+export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const
+/** Epoch seconds after which DynamoDB may delete an item; cleanup only, never used for decisions. */
+export const TTL_ATTRIBUTE = 'expireAt'
+
+export const key = {
+  flavour: (id: string) => ({ pk: `FLAVOUR#${id}`, sk: 'META' }),
+  pool: (id: string) => ({ pk: `POOL#${id}`, sk: 'META' }),
+  transaction: (id: string) => ({ pk: `TX#${id}`, sk: 'META' }),
+  buyerKey: (buyerId: string, flavourId: string) => ({ pk: `TXKEY#${buyerId}#${flavourId}`, sk: 'META' }),
+  contract: (id: string) => ({ pk: `CONTRACT#${id}`, sk: 'META' }),
+  allocation: (id: string) => ({ pk: `ALLOC#${id}`, sk: 'META' }),
+} as const
+
+export const index = {
+  availableFlavours: (type: string) => `FLAVOURS#${type}`,
+  liveHolds: 'HOLDS',
+  allocations: (status: string) => `ALLOCS#${status}`,
+} as const
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: TABLE_KEYS.partition, AttributeType: 'S' },
+      { AttributeName: TABLE_KEYS.sort, AttributeType: 'S' },
+      { AttributeName: GSI1.partition, AttributeType: 'S' },
+      { AttributeName: GSI1.sort, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: GSI1.name,
+        KeySchema: [
+          { AttributeName: GSI1.partition, KeyType: 'HASH' },
+          { AttributeName: GSI1.sort, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  }
+}
