@@ -1,4 +1,5 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { ResourceAmounts } from '../../core/quantity/units.ts'
 import { LEDGER_RESOURCES } from '../../core/quantity/units.ts'
 import { ContentionError } from '../../core/shared/errors.ts'
@@ -6,7 +7,7 @@ import type { Transaction } from '../../core/reservations/model.ts'
 import type { ReservationRepository } from '../../core/reservations/ports.ts'
 import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from '../../core/reservations/errors.ts'
 import type { TableContext } from './document-client.ts'
-import { freeAttribute, poolFromItem, transactionFromItem, transactionToItem } from './item-mappers.ts'
+import { freeAttribute, holdIndexKey, poolFromItem, transactionFromItem, transactionToItem } from './item-mappers.ts'
 import { GSI1, index, key } from './table-schema.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
 
@@ -121,6 +122,24 @@ export class DynamoReservationRepository implements ReservationRepository {
       if (!(error instanceof ConditionsFailed)) throw error
       if (error.at(0)) throw new ContentionError('transaction changed concurrently', { cause: error })
       throw new CapacityUnavailableError(previous.flavourId)
+    }
+  }
+
+  async extendHold(tx: Transaction, expiresAt: Date): Promise<void> {
+    try {
+      await this.table.client.send(
+        new UpdateCommand({
+          TableName: this.name,
+          Key: key.transaction(tx.id),
+          UpdateExpression: 'SET expiresAt = :at, gsi1sk = :sk',
+          ConditionExpression: '#status = :reserved',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': expiresAt.toISOString(), ':sk': holdIndexKey({ ...tx, expiresAt }).gsi1sk, ':reserved': 'reserved' },
+        }),
+      )
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ContentionError('transaction left the reserved state', { cause: error })
+      throw error
     }
   }
 

@@ -1,6 +1,6 @@
 import { ConflictError, ExpiredError, NotFoundError, ValidationError } from '../shared/errors.ts'
 import type { Clock, IdGenerator, Logger } from '../shared/ports.ts'
-import { retryOnContention } from '../shared/retry.ts'
+import { hotItemContentionRetry, retryOnContention } from '../shared/retry.ts'
 import type { Allocation } from '../allocations/model.ts'
 import type { Cluster } from '../cluster/ports.ts'
 import type { K8SliceConfiguration, K8SliceFlavour, NodeIdentity } from '../flavours/model.ts'
@@ -111,5 +111,5 @@ async function attempt(deps: PurchaseDeps, transactionId: string, request: Purch
  * the same contract. 404 unknown transaction; 408 once expired (and the hold is released).
  */
 export async function purchaseFlavour(deps: PurchaseDeps, transactionId: string, request: PurchaseRequest): Promise<Contract> {
-  return retryOnContention(deps.clock, () => attempt(deps, transactionId, request))
+  return retryOnContention(deps.clock, () => attempt(deps, transactionId, request), hotItemContentionRetry)
 }

@@ -16,6 +16,8 @@ export interface ReservationRepository {
   createHold(tx: Transaction): Promise<void>
   /** Replaces `previous` by `next` (same id; new hold, configuration, expiry) iff `previous.version` is current. */
   updateHold(previous: Transaction, next: Transaction): Promise<void>
+  /** Moves a reserved transaction's expiry to `expiresAt` (a repeated reservation with the same configuration). */
+  extendHold(tx: Transaction, expiresAt: Date): Promise<void>
   /** Gives a reserved transaction's hold back to its pool and marks it; false when it was no longer reserved. */
   releaseHold(tx: Transaction, status: 'expired' | 'released', at: Date): Promise<boolean>
   /** Reserved transactions whose expiry is at or before `now`, oldest first; `poolId` narrows to one pool. */

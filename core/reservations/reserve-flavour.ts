@@ -65,18 +65,23 @@ async function reclaimExpired(deps: ReserveDeps, poolId: string): Promise<boolea
 }
 
 async function refresh(deps: ReserveDeps, existing: Transaction, request: ReserveRequest, resolved: Configuration): Promise<Transaction> {
-  const now = deps.clock.now()
+  const expiresAt = new Date(deps.clock.now().getTime() + deps.transactionTtlMs)
   const changed = !sameConfiguration(existing.configuration, request.configuration)
+  if (!changed) {
+    await deps.reservations.extendHold(existing, expiresAt)
+    deps.logger.info('RESERVATION_REFRESHED', { transactionId: existing.id, flavourId: existing.flavourId, configurationChanged: false })
+    return { ...existing, expiresAt }
+  }
+  const { configuration: _previous, ...rest } = existing
   const next: Transaction = {
-    ...existing,
-    ...(changed ? { hold: demandOf(resolved) } : {}),
-    configuration: request.configuration,
-    expiresAt: new Date(now.getTime() + deps.transactionTtlMs),
+    ...rest,
+    ...(request.configuration ? { configuration: request.configuration } : {}),
+    hold: demandOf(resolved),
+    expiresAt,
     version: existing.version + 1,
   }
-  if (!request.configuration) delete next.configuration
   await deps.reservations.updateHold(existing, next)
-  deps.logger.info('RESERVATION_REFRESHED', { transactionId: next.id, flavourId: next.flavourId, configurationChanged: changed })
+  deps.logger.info('RESERVATION_REFRESHED', { transactionId: next.id, flavourId: next.flavourId, configurationChanged: true })
   return next
 }
 

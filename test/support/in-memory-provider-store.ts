@@ -85,6 +85,12 @@ export class InMemoryProviderStore {
       pool.free = apply(pool.free, delta, -1)
       this.transactions.set(next.id, copy(next))
     },
+    extendHold: async (tx, expiresAt) => {
+      this.fault('extendHold')
+      const stored = this.transactions.get(tx.id)
+      if (!stored || stored.status !== 'reserved') throw new ContentionError()
+      stored.expiresAt = new Date(expiresAt)
+    },
     releaseHold: async (tx, status, _at) => {
       const stored = this.transactions.get(tx.id)
       if (!stored || stored.status !== 'reserved') return false

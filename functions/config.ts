@@ -1,0 +1,67 @@
+import { z } from 'zod'
+import type { Role } from './http/create-app.ts'
+
+const DAY_MS = 86_400_000
+
+const envSchema = z.object({
+  REAR_ROLE: z.enum(['node', 'supernode', 'catalog']).default('node'),
+  PARTICIPANT_ID: z.string().min(1, 'is required'),
+  PARTICIPANT_DOMAIN: z.string().min(1, 'is required'),
+  PARTICIPANT_ENDPOINT: z.string().default(''),
+  TABLE_NAME: z.string().min(3, 'is required'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().optional(),
+  TRANSACTION_TTL_SECONDS: z.coerce.number().int().positive().default(3600),
+  CONTRACT_TTL_DAYS: z.coerce.number().int().positive().default(365),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(256 * 1024),
+  LIQO_CLUSTER_ID: z.string().default(''),
+  PEERING_KUBECONFIG: z.string().default(''),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+})
+
+/** Everything a participant's functions are configured with. */
+export interface ParticipantConfig {
+  role: Role
+  id: string
+  domain: string
+  /** `host:port` others reach this participant's REAR API at (the Go node's `IP`). */
+  endpoint: string
+  tableName: string
+  dynamoEndpoint?: string
+  region?: string
+  transactionTtlMs: number
+  contractTtlMs: number
+  maxBodyBytes: number
+  liqoClusterId: string
+  peeringKubeconfig: string
+  adminToken?: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and checks configuration from environment variables; names every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): ParticipantConfig {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`)
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`)
+  }
+  const e = parsed.data
+  return {
+    role: e.REAR_ROLE,
+    id: e.PARTICIPANT_ID,
+    domain: e.PARTICIPANT_DOMAIN,
+    endpoint: e.PARTICIPANT_ENDPOINT,
+    tableName: e.TABLE_NAME,
+    ...(e.DYNAMODB_ENDPOINT ? { dynamoEndpoint: e.DYNAMODB_ENDPOINT } : {}),
+    ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),
+    transactionTtlMs: e.TRANSACTION_TTL_SECONDS * 1000,
+    contractTtlMs: e.CONTRACT_TTL_DAYS * DAY_MS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    liqoClusterId: e.LIQO_CLUSTER_ID,
+    peeringKubeconfig: e.PEERING_KUBECONFIG,
+    ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+  }
+}

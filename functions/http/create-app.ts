@@ -1,0 +1,46 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Logger } from '../../core/shared/ports.ts'
+import type { AppEnv } from './env.ts'
+import { errorJson, onError } from './error-handler.ts'
+import type { AuthMiddleware } from './middleware.ts'
+import { allowAll, correlation, limitBody, methodNotAllowed } from './middleware.ts'
+import type { ProviderApiDeps } from './provider-routes.ts'
+import { providerRoutes } from './provider-routes.ts'
+import type { AdminDeps } from './admin-routes.ts'
+import { adminRoutes } from './admin-routes.ts'
+
+export type Role = 'node' | 'supernode' | 'catalog'
+
+export interface AppDeps {
+  role: Role
+  participantId: string
+  logger: Logger
+  maxBodyBytes: number
+  provider: ProviderApiDeps
+  admin: AdminDeps
+  /** Guards the REAR API between participants (signed calls land here). */
+  peerAuth?: AuthMiddleware
+  /** Guards the operator API. */
+  adminAuth?: AuthMiddleware
+}
+
+/** One Hono app per participant; the role decides which route groups it mounts. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>()
+  app.use('*', correlation(deps.logger, deps.participantId))
+  app.use('*', limitBody(deps.maxBodyBytes))
+  app.use('/api/*', deps.peerAuth ?? allowAll)
+  app.use('/admin/*', deps.adminAuth ?? allowAll)
+  app.onError(onError)
+  app.notFound((c) => errorJson(c, 404, { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` }))
+
+  app.get('/healthz', (c) => c.json({ status: 'ok', role: deps.role, participant: deps.participantId }))
+  app.all('/healthz', methodNotAllowed(['GET']))
+  app.route('/', providerRoutes(deps.provider))
+  app.route('/', adminRoutes(deps.admin))
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: `rear-cloud ${deps.role} (${deps.participantId})`, version: '0.1.0', description: 'FLUIDOS REAR as serverless functions' },
+  })
+  return app
+}

@@ -1,0 +1,80 @@
+import { z } from '@hono/zod-openapi'
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import { flavourWire } from '../../core/wire/flavour-codec.ts'
+import { purchaseRequestWire, contractWire } from '../../core/wire/contract-codec.ts'
+import { reserveRequestWire, transactionWire } from '../../core/wire/reservation-codec.ts'
+
+type OpenAPIRegistry = OpenAPIHono['openAPIRegistry']
+
+export const errorSchema = z
+  .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
+  .openapi('Error')
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+const failure = (description: string) => json(errorSchema, description)
+
+const selectorParameters = [
+  'filter[architecture][match]',
+  'filter[cpu][match]',
+  'filter[cpu][range][min]',
+  'filter[cpu][range][max]',
+  'filter[memory][range][min]',
+  'filter[memory][range][max]',
+  'filter[pods][range][min]',
+  'filter[storage][range][min]',
+  'filter[gpu][range][min]',
+  'filter[gpuMemory][range][min]',
+  'filter[gpuModel][match]',
+  'filter[category][match]',
+  'filter[tags][match]',
+].map((name) => ({ name, in: 'query' as const, required: false, schema: { type: 'string' as const } }))
+
+/** Documents the provider API in the app's OpenAPI registry, from the same zod schemas the codec validates with. */
+export function registerProviderDocs(registry: OpenAPIRegistry): void {
+  const flavours = z.array(flavourWire)
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v2/flavors',
+    summary: 'LIST_FLAVORS: every available flavour',
+    responses: { 200: json(flavours, 'Available flavours'), 204: { description: 'No flavour is available' } },
+  })
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v2/flavors/{type}',
+    summary: 'LIST_FLAVORS with a selector (the Go node query grammar, plus GPU filters)',
+    request: { params: z.object({ type: z.enum(['k8slice', 'service']) }) },
+    parameters: selectorParameters,
+    responses: {
+      200: json(flavours, 'Matching flavours, possibly none'),
+      400: failure('Malformed selector (the message names the parameter) or unsupported type (vm, sensor)'),
+    },
+  })
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v2/reservations',
+    summary: 'RESERVE_FLAVOR: hold capacity until the transaction expires',
+    request: { body: json(reserveRequestWire, 'Reservation request') },
+    responses: {
+      200: json(transactionWire, 'Granted (the same transaction again for the same buyer and flavour)'),
+      400: failure('Malformed request, missing liqoID, or a configuration that breaks partitionability'),
+      404: failure('Unknown flavour'),
+      409: failure('The capacity is no longer free'),
+      413: failure('Body too large'),
+    },
+  })
+  registry.registerPath({
+    method: 'post',
+    path: '/api/v2/transactions/{id}/purchase',
+    summary: 'PURCHASE_FLAVOR: turn a live transaction into a contract',
+    request: {
+      params: z.object({ id: z.string() }),
+      body: json(purchaseRequestWire, 'Purchase request ({} for a K8Slice)'),
+    },
+    responses: {
+      200: json(contractWire, 'The contract (the same one again on repetition)'),
+      400: failure('Malformed request'),
+      404: failure('Unknown transaction'),
+      408: failure('The transaction expired; its hold is released'),
+    },
+  })
+}

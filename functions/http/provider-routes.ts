@@ -1,0 +1,73 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { NotFoundError, UnsupportedFlavourTypeError } from '../../core/shared/errors.ts'
+import type { FlavourRepository } from '../../core/flavours/ports.ts'
+import { listFlavours } from '../../core/flavours/list-flavours.ts'
+import type { SupportedFlavourType } from '../../core/flavours/model.ts'
+import { FLAVOUR_TYPES, isSupportedFlavourType } from '../../core/flavours/model.ts'
+import type { ReserveDeps } from '../../core/reservations/reserve-flavour.ts'
+import { reserveFlavour } from '../../core/reservations/reserve-flavour.ts'
+import type { PurchaseDeps } from '../../core/contracts/purchase-flavour.ts'
+import { purchaseFlavour } from '../../core/contracts/purchase-flavour.ts'
+import { flavourToWire } from '../../core/wire/flavour-codec.ts'
+import { parseSelectorQuery } from '../../core/wire/selector-query.ts'
+import { reserveRequestFromWire, transactionToWire } from '../../core/wire/reservation-codec.ts'
+import { contractToWire, purchaseRequestFromWire } from '../../core/wire/contract-codec.ts'
+import type { AppEnv } from './env.ts'
+import { methodNotAllowed, readJson } from './middleware.ts'
+import { registerProviderDocs } from './provider-docs.ts'
+
+/** What the provider REAR API needs; a node, a supernode and a catalog all serve it. */
+export interface ProviderApiDeps {
+  flavours: FlavourRepository
+  reserve: ReserveDeps
+  purchase: PurchaseDeps
+}
+
+const TYPE_ALIASES: Record<string, string> = { k8slices: 'k8slice', sensors: 'sensor' }
+
+function flavourTypeFromPath(raw: string): SupportedFlavourType {
+  const type = TYPE_ALIASES[raw] ?? raw
+  if (isSupportedFlavourType(type)) return type
+  if ((FLAVOUR_TYPES as readonly string[]).includes(type)) throw new UnsupportedFlavourTypeError(type)
+  throw new NotFoundError('Flavour type', raw, { code: 'ROUTE_NOT_FOUND' })
+}
+
+/**
+ * The FLUIDOS v0.1 provider API (`/api/v2`), wire-compatible with Go nodes: same paths, bodies and
+ * success codes; errors are JSON `{code, message}` with the status table of `error-handler.ts`.
+ */
+export function providerRoutes(deps: ProviderApiDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>()
+  registerProviderDocs(app.openAPIRegistry)
+
+  app.get('/api/v2/flavors', async (c) => {
+    const flavours = await listFlavours(deps.flavours)
+    if (flavours.length === 0) return c.body(null, 204)
+    return c.json(flavours.map(flavourToWire))
+  })
+  app.all('/api/v2/flavors', methodNotAllowed(['GET']))
+
+  app.get('/api/v2/flavors/:type', async (c) => {
+    const type = flavourTypeFromPath(c.req.param('type'))
+    const selector = parseSelectorQuery(type, new URL(c.req.url).searchParams.entries())
+    const flavours = await listFlavours(deps.flavours, selector)
+    return c.json(flavours.map(flavourToWire))
+  })
+  app.all('/api/v2/flavors/:type', methodNotAllowed(['GET']))
+
+  app.post('/api/v2/reservations', async (c) => {
+    const request = reserveRequestFromWire(await readJson(c))
+    const tx = await reserveFlavour({ ...deps.reserve, logger: c.get('logger') }, request)
+    return c.json(transactionToWire(tx))
+  })
+  app.all('/api/v2/reservations', methodNotAllowed(['POST']))
+
+  app.post('/api/v2/transactions/:id/purchase', async (c) => {
+    const request = purchaseRequestFromWire(await readJson(c, {}))
+    const contract = await purchaseFlavour({ ...deps.purchase, logger: c.get('logger') }, c.req.param('id'), request)
+    return c.json(contractToWire(contract))
+  })
+  app.all('/api/v2/transactions/:id/purchase', methodNotAllowed(['POST']))
+
+  return app
+}

@@ -1,0 +1,11 @@
+/* Hand-written: `sst deploy` regenerates this file. It types the links functions/lambda reads. */
+import 'sst'
+declare module 'sst' {
+  export interface Resource {
+    ParticipantTable: { name: string; type: 'sst.aws.Dynamo' }
+    ChainQueue: { url: string; type: 'sst.aws.Queue' }
+    AdminToken: { value: string; type: 'sst.sst.Secret' }
+    PeeringKubeconfig: { value: string; type: 'sst.sst.Secret' }
+  }
+}
+export {}
