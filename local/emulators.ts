@@ -53,14 +53,7 @@ let exitHookInstalled = false
 function killChildrenOnExit(): void {
   if (exitHookInstalled) return
   exitHookInstalled = true
-  const killAll = () => children.forEach((child) => child.kill('SIGKILL'))
-  process.once('exit', killAll)
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      killAll()
-      process.exit(130)
-    })
-  }
+  process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')))
 }
 
 /**

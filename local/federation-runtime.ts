@@ -1,0 +1,100 @@
+import type { ServerType } from '@hono/node-server'
+import { serve } from '@hono/node-server'
+import { createTableContext } from '../adapters/dynamo/document-client.ts'
+import { JsonLogger, silentLogger } from '../adapters/logging/json-logger.ts'
+import type { Clock } from '../core/shared/ports.ts'
+import { systemClock } from '../core/shared/system-clock.ts'
+import { publishFlavour } from '../core/flavours/publish-flavour.ts'
+import { releaseExpiredHolds } from '../core/reservations/release-expired-holds.ts'
+import { composeParticipant } from '../functions/composition.ts'
+import type { Participant } from '../functions/composition.ts'
+import { loadConfig } from '../functions/config.ts'
+import { createApp } from '../functions/http/create-app.ts'
+import type { Emulators } from './emulators.ts'
+import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts'
+import type { LocalParticipant } from './federation.ts'
+import { DEFAULT_FEDERATION } from './federation.ts'
+import { sampleFlavours } from './sample-flavours.ts'
+import { ensureTable } from './tables.ts'
+
+export interface FederationOptions {
+  participants?: readonly LocalParticipant[]
+  host?: string
+  dataPath?: string
+  clock?: Clock
+  /** JSON request logs on stdout; off in tests. */
+  logs?: boolean
+  /** How often the local stand-in for the cron sweeper runs, in ms. */
+  sweepEveryMs?: number
+  onProgress?: (message: string) => void
+}
+
+export interface RunningParticipant {
+  spec: LocalParticipant
+  url: string
+  participant: Participant
+}
+
+export interface Federation {
+  emulators: Emulators
+  participants: RunningParticipant[]
+  stop(): Promise<void>
+}
+
+function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(server))
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use; choose others with --port-offset`, { cause: error }) : error),
+    )
+  })
+}
+
+/**
+ * The embedded local federation: emulators, one table per participant, and each participant's app
+ * on its own port, exactly as deployed functions would run it. Sellers get sample flavours.
+ */
+export async function startFederation(options: FederationOptions = {}): Promise<Federation> {
+  const progress = options.onProgress ?? (() => {})
+  const host = options.host ?? '127.0.0.1'
+  const clock = options.clock ?? systemClock
+  const emulators = await startEmulators({ ...(options.dataPath ? { dataPath: options.dataPath } : {}), onProgress: progress })
+  const servers: ServerType[] = []
+  const timers: NodeJS.Timeout[] = []
+  const running: RunningParticipant[] = []
+  try {
+    for (const spec of options.participants ?? DEFAULT_FEDERATION) {
+      progress(`starting ${spec.role} ${spec.id} on ${host}:${spec.port}`)
+      const config = loadConfig({
+        REAR_ROLE: spec.role,
+        PARTICIPANT_ID: spec.id,
+        PARTICIPANT_DOMAIN: spec.domain,
+        PARTICIPANT_ENDPOINT: `${host}:${spec.port}`,
+        TABLE_NAME: `rear-${spec.id}`,
+        LIQO_CLUSTER_ID: `liqo-${spec.id}`,
+        PEERING_KUBECONFIG: Buffer.from(`# local fake kubeconfig of ${spec.id}\n`).toString('base64'),
+      })
+      const table = createTableContext({ tableName: config.tableName, endpoint: emulators.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
+      await ensureTable(table)
+      const logger = options.logs ? new JsonLogger({ participant: spec.id, role: spec.role }) : silentLogger
+      const participant = composeParticipant(config, { table, clock, logger })
+      if (spec.seller) for (const flavour of sampleFlavours(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
+      servers.push(await listen(createApp(participant.app), host, spec.port))
+      timers.push(setInterval(() => void releaseExpiredHolds(participant.sweep).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
+      running.push({ spec, url: `http://${host}:${spec.port}`, participant })
+    }
+  } catch (error) {
+    servers.forEach((s) => s.close())
+    await emulators.stop()
+    throw error
+  }
+  return {
+    emulators,
+    participants: running,
+    async stop() {
+      timers.forEach(clearInterval)
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
+      await emulators.stop()
+    },
+  }
+}
