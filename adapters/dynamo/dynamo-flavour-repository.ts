@@ -4,7 +4,7 @@ import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
 import type { FlavourRepository } from '../../core/flavours/ports.ts'
 import type { TableContext } from './document-client.ts'
 import { flavourFromItem, flavourToItem, poolFromItem, poolToItem } from './item-mappers.ts'
-import { GSI1, index, key } from './table-schema.ts'
+import { FLAVOUR_INDEX_SHARDS, GSI1, index, key } from './table-schema.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
 
 /** Available Resources on DynamoDB: flavour items plus a sparse GSI of the available ones per type. */
@@ -23,6 +23,11 @@ export class DynamoFlavourRepository implements FlavourRepository {
   }
 
   private async queryAvailable(type: SupportedFlavourType): Promise<Flavour[]> {
+    const shards = Array.from({ length: FLAVOUR_INDEX_SHARDS }, (_, shard) => this.queryShard(type, shard))
+    return (await Promise.all(shards)).flat()
+  }
+
+  private async queryShard(type: SupportedFlavourType, shard: number): Promise<Flavour[]> {
     const flavours: Flavour[] = []
     const pages = paginateQuery(
       { client: this.table.client, pageSize: 1000 },
@@ -31,7 +36,8 @@ export class DynamoFlavourRepository implements FlavourRepository {
         IndexName: GSI1.name,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': GSI1.partition },
-        ExpressionAttributeValues: { ':pk': index.availableFlavours(type) },
+        ExpressionAttributeValues: { ':pk': index.availableFlavours(type, shard) },
+        ProjectionExpression: 'wire, poolId',
       },
     )
     for await (const page of pages) for (const item of page.Items ?? []) flavours.push(flavourFromItem(item).flavour)

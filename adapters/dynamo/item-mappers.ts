@@ -7,7 +7,7 @@ import type { Allocation } from '../../core/allocations/model.ts'
 import { flavourFromWire, flavourToWire } from '../../core/wire/flavour-codec.ts'
 import { configurationFromWire, configurationToWire } from '../../core/wire/configuration-codec.ts'
 import { contractFromWire, contractToWire } from '../../core/wire/contract-codec.ts'
-import { index, key } from './table-schema.ts'
+import { flavourShard, index, key } from './table-schema.ts'
 
 type Item = Record<string, unknown>
 
@@ -18,11 +18,28 @@ export const flavourToItem = (flavour: Flavour, poolId: string): Item => ({
   type: flavour.spec.type,
   poolId,
   wire: JSON.stringify(flavourToWire(flavour)),
-  ...(flavour.available ? { gsi1pk: index.availableFlavours(flavour.spec.type), gsi1sk: flavour.id } : {}),
+  ...(flavour.available ? { gsi1pk: index.availableFlavours(flavour.spec.type, flavourShard(flavour.id)), gsi1sk: flavour.id } : {}),
 })
 
+const decoded = new Map<string, Flavour>()
+const DECODE_CACHE_LIMIT = 50_000
+
+/**
+ * Flavours never change in place (a purchase replaces them under a new id), so decoded flavours are
+ * memoised by their stored wire text; the returned objects are shared and must not be mutated.
+ */
+export function flavourFromWireText(wire: string): Flavour {
+  let flavour = decoded.get(wire)
+  if (!flavour) {
+    flavour = flavourFromWire(JSON.parse(wire))
+    if (decoded.size >= DECODE_CACHE_LIMIT) decoded.delete(decoded.keys().next().value as string)
+    decoded.set(wire, flavour)
+  }
+  return flavour
+}
+
 export const flavourFromItem = (item: Item): StoredFlavour => ({
-  flavour: flavourFromWire(JSON.parse(item.wire as string)),
+  flavour: flavourFromWireText(item.wire as string),
   poolId: item.poolId as string,
 })
 

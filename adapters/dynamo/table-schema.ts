@@ -15,8 +15,18 @@ export const key = {
   allocation: (id: string) => ({ pk: `ALLOC#${id}`, sk: 'META' }),
 } as const
 
+/** The available-flavours index is spread over this many partitions, queried in parallel. */
+export const FLAVOUR_INDEX_SHARDS = 8
+
+/** A stable shard in [0, FLAVOUR_INDEX_SHARDS) for a flavour id (FNV-1a). */
+export function flavourShard(id: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
+  return (hash >>> 0) % FLAVOUR_INDEX_SHARDS
+}
+
 export const index = {
-  availableFlavours: (type: string) => `FLAVOURS#${type}`,
+  availableFlavours: (type: string, shard: number) => `FLAVOURS#${type}#${shard}`,
   liveHolds: 'HOLDS',
   allocations: (status: string) => `ALLOCS#${status}`,
 } as const

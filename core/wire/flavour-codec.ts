@@ -247,3 +247,21 @@ export function flavourToWire(flavour: Flavour) {
 }
 
 export type FlavourWire = ReturnType<typeof flavourToWire>
+
+const encodedJson = new WeakMap<Flavour, string>()
+
+/**
+ * The JSON array text of flavours as the Go node sends it. Each flavour's text is memoised by object
+ * identity, which pays off because storage adapters share decoded, immutable flavour objects.
+ */
+export function flavoursToJson(flavours: readonly Flavour[]): string {
+  const parts = flavours.map((flavour) => {
+    let text = encodedJson.get(flavour)
+    if (text === undefined) {
+      text = JSON.stringify(flavourToWire(flavour))
+      encodedJson.set(flavour, text)
+    }
+    return text
+  })
+  return `[${parts.join(',')}]`
+}

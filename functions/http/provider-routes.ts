@@ -8,7 +8,7 @@ import type { ReserveDeps } from '../../core/reservations/reserve-flavour.ts'
 import { reserveFlavour } from '../../core/reservations/reserve-flavour.ts'
 import type { PurchaseDeps } from '../../core/contracts/purchase-flavour.ts'
 import { purchaseFlavour } from '../../core/contracts/purchase-flavour.ts'
-import { flavourToWire } from '../../core/wire/flavour-codec.ts'
+import { flavoursToJson } from '../../core/wire/flavour-codec.ts'
 import { parseSelectorQuery } from '../../core/wire/selector-query.ts'
 import { reserveRequestFromWire, transactionToWire } from '../../core/wire/reservation-codec.ts'
 import { contractToWire, purchaseRequestFromWire } from '../../core/wire/contract-codec.ts'
@@ -22,6 +22,8 @@ export interface ProviderApiDeps {
   reserve: ReserveDeps
   purchase: PurchaseDeps
 }
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
 const TYPE_ALIASES: Record<string, string> = { k8slices: 'k8slice', sensors: 'sensor' }
 
@@ -43,7 +45,7 @@ export function providerRoutes(deps: ProviderApiDeps): OpenAPIHono<AppEnv> {
   app.get('/api/v2/flavors', async (c) => {
     const flavours = await listFlavours(deps.flavours)
     if (flavours.length === 0) return c.body(null, 204)
-    return c.json(flavours.map(flavourToWire))
+    return c.body(flavoursToJson(flavours), 200, JSON_HEADERS)
   })
   app.all('/api/v2/flavors', methodNotAllowed(['GET']))
 
@@ -51,7 +53,7 @@ export function providerRoutes(deps: ProviderApiDeps): OpenAPIHono<AppEnv> {
     const type = flavourTypeFromPath(c.req.param('type'))
     const selector = parseSelectorQuery(type, new URL(c.req.url).searchParams.entries())
     const flavours = await listFlavours(deps.flavours, selector)
-    return c.json(flavours.map(flavourToWire))
+    return c.body(flavoursToJson(flavours), 200, JSON_HEADERS)
   })
   app.all('/api/v2/flavors/:type', methodNotAllowed(['GET']))
 
