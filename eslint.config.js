@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['sst.config.ts'],
+    rules: { '@typescript-eslint/triple-slash-reference': 'off' },
+  },
+  {
     files: ['core/**/*.ts'],
     rules: {
       'no-restricted-imports': [

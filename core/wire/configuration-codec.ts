@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { UnsupportedFlavourTypeError } from '../shared/errors.ts'
 import type { Configuration } from '../flavours/model.ts'
 import { HOSTING_POLICIES, isSupportedFlavourType } from '../flavours/model.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Contract, LiqoCredentials, TelemetryEndpoint } from '../contracts/model.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { flavourFromWire, flavourToWire } from './flavour-codec.ts'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { UnsupportedFlavourTypeError, ValidationError } from '../shared/errors.ts'
 import { Quantity } from '../quantity/quantity.ts'
 import type {

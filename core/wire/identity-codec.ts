@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { NodeIdentity } from '../flavours/model.ts'
 import { omitEmpty, wireObject } from './wire-object.ts'
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Configuration, NodeIdentity } from '../flavours/model.ts'
 import type { Transaction } from '../reservations/model.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'

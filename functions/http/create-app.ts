@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { Hono } from 'hono'
 import type { Logger } from '../../core/shared/ports.ts'
 import type { AppEnv } from './env.ts'
 import { errorJson, onError } from './error-handler.ts'
@@ -25,8 +25,8 @@ export interface AppDeps {
 }
 
 /** One Hono app per participant; the role decides which route groups it mounts. */
-export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>()
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
   app.use('*', correlation(deps.logger, deps.participantId))
   app.use('*', limitBody(deps.maxBodyBytes))
   app.use('/api/*', deps.peerAuth ?? allowAll)
@@ -38,9 +38,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.all('/healthz', methodNotAllowed(['GET']))
   app.route('/', providerRoutes(deps.provider))
   app.route('/', adminRoutes(deps.admin))
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: `rear-cloud ${deps.role} (${deps.participantId})`, version: '0.1.0', description: 'FLUIDOS REAR as serverless functions' },
+  let document: Promise<object> | undefined
+  app.get('/openapi.json', async (c) => {
+    document ??= import('./openapi/openapi-document.ts').then(({ buildOpenApiDocument }) =>
+      buildOpenApiDocument({ title: `rear-cloud ${deps.role} ${deps.participantId}`, description: 'FLUIDOS REAR as serverless functions' }),
+    )
+    return c.json(await document)
   })
+  app.all('/openapi.json', methodNotAllowed(['GET']))
   return app
 }

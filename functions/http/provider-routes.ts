@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { Hono } from 'hono'
 import { NotFoundError, UnsupportedFlavourTypeError } from '../../core/shared/errors.ts'
 import type { FlavourRepository } from '../../core/flavours/ports.ts'
 import { listFlavours } from '../../core/flavours/list-flavours.ts'
@@ -14,7 +14,6 @@ import { reserveRequestFromWire, transactionToWire } from '../../core/wire/reser
 import { contractToWire, purchaseRequestFromWire } from '../../core/wire/contract-codec.ts'
 import type { AppEnv } from './env.ts'
 import { methodNotAllowed, readJson } from './middleware.ts'
-import { registerProviderDocs } from './provider-docs.ts'
 
 /** What the provider REAR API needs; a node, a supernode and a catalog all serve it. */
 export interface ProviderApiDeps {
@@ -38,9 +37,8 @@ function flavourTypeFromPath(raw: string): SupportedFlavourType {
  * The FLUIDOS v0.1 provider API (`/api/v2`), wire-compatible with Go nodes: same paths, bodies and
  * success codes; errors are JSON `{code, message}` with the status table of `error-handler.ts`.
  */
-export function providerRoutes(deps: ProviderApiDeps): OpenAPIHono<AppEnv> {
-  const app = new OpenAPIHono<AppEnv>()
-  registerProviderDocs(app.openAPIRegistry)
+export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
 
   app.get('/api/v2/flavors', async (c) => {
     const flavours = await listFlavours(deps.flavours)

@@ -1,17 +1,13 @@
-import { z } from '@hono/zod-openapi'
-import type { OpenAPIHono } from '@hono/zod-openapi'
-import { flavourWire } from '../../core/wire/flavour-codec.ts'
-import { purchaseRequestWire, contractWire } from '../../core/wire/contract-codec.ts'
-import { reserveRequestWire, transactionWire } from '../../core/wire/reservation-codec.ts'
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi'
+import * as z from 'zod'
+import { flavourWire } from '../../../core/wire/flavour-codec.ts'
+import { contractWire, purchaseRequestWire } from '../../../core/wire/contract-codec.ts'
+import { reserveRequestWire, transactionWire } from '../../../core/wire/reservation-codec.ts'
 
-type OpenAPIRegistry = OpenAPIHono['openAPIRegistry']
+export const errorSchema = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
 
-export const errorSchema = z
-  .object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() })
-  .openapi('Error')
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
-const failure = (description: string) => json(errorSchema, description)
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } })
+export const failure = (description: string) => json(errorSchema, description)
 
 const selectorParameters = [
   'filter[architecture][match]',

@@ -1,0 +1,28 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi'
+import { registerAdminDocs } from './admin-docs.ts'
+import { registerProviderDocs } from './provider-docs.ts'
+
+export interface DocumentInfo {
+  title: string
+  description: string
+}
+
+/**
+ * The OpenAPI 3.1 document of a participant, generated from the same zod schemas the wire codec
+ * validates with. Loaded lazily by `/openapi.json`, so the generator stays off the cold-start path.
+ */
+export function buildOpenApiDocument(info: DocumentInfo): object {
+  const registry = new OpenAPIRegistry()
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness, role and participant id',
+    responses: { 200: { description: 'Healthy' } },
+  })
+  registerProviderDocs(registry)
+  registerAdminDocs(registry)
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { ...info, version: '0.1.0' },
+  })
+}

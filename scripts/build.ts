@@ -1,0 +1,46 @@
+import { build } from 'esbuild'
+import { readdirSync, statSync } from 'node:fs'
+import { FUNCTIONS } from './functions.ts'
+
+/** Bundles each function on its own (ESM, minified, tree-shaken) into dist/<name>/index.mjs. */
+export interface BuiltFunction {
+  name: string
+  file: string
+  /** The entry file alone. */
+  entryBytes: number
+  /** Every file of the bundle, lazily loaded chunks included. */
+  totalBytes: number
+}
+
+export async function buildFunctions(outdir = 'dist'): Promise<BuiltFunction[]> {
+  const results: BuiltFunction[] = []
+  for (const fn of FUNCTIONS) {
+    const dir = `${outdir}/${fn.name}`
+    const file = `${dir}/index.mjs`
+    await build({
+      entryPoints: { index: fn.entry },
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+      splitting: true,
+      bundle: true,
+      minify: true,
+      treeShaking: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      sourcemap: false,
+      legalComments: 'none',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'warning',
+    })
+    const totalBytes = readdirSync(dir).reduce((sum, f) => sum + statSync(`${dir}/${f}`).size, 0)
+    results.push({ name: fn.name, file, entryBytes: statSync(file).size, totalBytes })
+  }
+  return results
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await buildFunctions()) {
+    process.stdout.write(`${r.name.padEnd(20)} ${(r.totalBytes / 1024).toFixed(1).padStart(8)} KiB in all, entry ${(r.entryBytes / 1024).toFixed(1)} KiB  ${r.file}\n`)
+  }
+}

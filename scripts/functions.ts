@@ -1,0 +1,5 @@
+/** Every deployable function: entry file and the name of its bundle. */
+export const FUNCTIONS = [
+  { name: 'participant-api', entry: 'functions/lambda/participant-api.ts' },
+  { name: 'expiry-sweeper', entry: 'functions/cron/expiry-sweeper.ts' },
+] as const

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { describe, expect, it, vi } from 'vitest'
+import type { Recorded } from './recording-sst.ts'
+import { installFakeSst } from './recording-sst.ts'
+
+const root = resolve(import.meta.dirname, '../..')
+
+/** SST link names a handler's code reads, following its relative imports. */
+function linksUsedBy(handler: string): Set<string> {
+  const [file] = handler.split('.handler')
+  const seen = new Set<string>()
+  const used = new Set<string>()
+  const visit = (path: string) => {
+    if (seen.has(path)) return
+    seen.add(path)
+    const source = readFileSync(path, 'utf8')
+    for (const match of source.matchAll(/Resource\.(\w+)/g)) used.add(match[1]!)
+    for (const match of source.matchAll(/from '(\.\.?\/[^']+)'/g)) visit(resolve(dirname(path), match[1]!))
+  }
+  visit(resolve(root, `${file}.ts`))
+  return used
+}
+
+const linkNames = (args: Record<string, unknown>) => new Set(((args.link as { name: string }[]) ?? []).map((l) => l.name))
+
+function functionsOf(recorded: Recorded[]) {
+  const direct = recorded.filter((r) => r.kind === 'Function').map((r) => r.args)
+  const crons = recorded.filter((r) => r.kind === 'Cron').map((r) => r.args.function as Record<string, unknown>)
+  return [...direct, ...crons]
+}
+
+describe('infrastructure resource graph', () => {
+  it('links every function to exactly the tables, queues and secrets its code reads', async () => {
+    const { recorded } = await setup('dev')
+    const functions = functionsOf(recorded)
+    expect(functions.length).toBeGreaterThanOrEqual(2)
+    for (const fn of functions) {
+      expect({ handler: fn.handler, links: [...linkNames(fn)].sort() }).toEqual({
+        handler: fn.handler,
+        links: [...linksUsedBy(fn.handler as string)].sort(),
+      })
+    }
+  })
+
+  it('gives every queue subscriber a dead-letter queue and partial batch responses', async () => {
+    const { recorded } = await setup('dev')
+    for (const queue of recorded.filter((r) => r.kind === 'Queue')) {
+      for (const subscriber of queue.component.subscribers) {
+        expect(queue.args.dlq, `${queue.name} has a DLQ`).toBeDefined()
+        expect((subscriber.args.batch as { partialResponses?: boolean })?.partialResponses, `${queue.name} reports partial failures`).toBe(true)
+      }
+    }
+  })
+
+  it('retains and protects data in production only', async () => {
+    const production = await setup('production')
+    expect(production.app.removal).toBe('retain')
+    expect(production.recorded.find((r) => r.kind === 'Dynamo')?.args.deletionProtection).toBe(true)
+    const dev = await setup('dev')
+    expect(dev.app.removal).toBe('remove')
+  })
+
+  it('keeps point-in-time recovery and the TTL cleanup attribute on the table', async () => {
+    const { recorded } = await setup('dev')
+    const table = recorded.find((r) => r.kind === 'Dynamo')!
+    expect(table.args.ttl).toBe('expireAt')
+    const args: Record<string, unknown> = {}
+    ;(table.args.transform as { table: (a: Record<string, unknown>) => void }).table(args)
+    expect(args.pointInTimeRecovery).toEqual({ enabled: true })
+  })
+
+  it('routes every API request to the participant function', async () => {
+    const { recorded } = await setup('dev')
+    const api = recorded.find((r) => r.kind === 'ApiGatewayV2')!
+    expect(api.component.routes.map((r) => r.route)).toEqual(['$default'])
+  })
+
+  async function setup(stage: string) {
+    vi.resetModules()
+    const recorded = installFakeSst(stage)
+    const config = (await import('../../sst.config.ts')).default as unknown as {
+      app: (input: { stage: string }) => { removal: string }
+      run: () => Promise<unknown>
+    }
+    await config.run()
+    return { recorded, app: config.app({ stage }) }
+  }
+})
