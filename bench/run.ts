@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { startEmulators } from '../local/emulators.ts'
 import { benchList, benchReservePurchase, measureBaseline } from './provider-bench.ts'
+import { benchBundles } from './bundle-bench.ts'
 import type { Figure } from './stats.ts'
 import { printFigures, progress } from './stats.ts'
 
@@ -15,6 +16,7 @@ async function main() {
       { name: 'baseline: DynamoDB GetItem round trip, p99', value: baseline.p99, unit: 'ms' },
       ...(await benchList(emulators, baseline)),
       ...(await benchReservePurchase(emulators, baseline)),
+      ...(await benchBundles()),
     ]
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
     printFigures(`rear-cloud benchmarks on the local emulators (${machine})`, figures)

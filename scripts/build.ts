@@ -2,6 +2,9 @@ import { build } from 'esbuild'
 import { readdirSync, statSync } from 'node:fs'
 import { FUNCTIONS } from './functions.ts'
 
+/** Lets CommonJS dependencies `require` Node built-ins inside an ESM bundle. */
+export const ESM_REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
+
 /** Bundles each function on its own (ESM, minified, tree-shaken) into dist/<name>/index.mjs. */
 export interface BuiltFunction {
   name: string
@@ -30,7 +33,7 @@ export async function buildFunctions(outdir = 'dist'): Promise<BuiltFunction[]> 
       format: 'esm',
       sourcemap: false,
       legalComments: 'none',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      banner: { js: ESM_REQUIRE_BANNER },
       logLevel: 'warning',
     })
     const totalBytes = readdirSync(dir).reduce((sum, f) => sum + statSync(`${dir}/${f}`).size, 0)

@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process'
+import { build } from 'esbuild'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildFunctions, ESM_REQUIRE_BANNER } from '../scripts/build.ts'
+import type { Figure } from './stats.ts'
+import { percentile, progress } from './stats.ts'
+
+const RUNS = 7
+
+const lambdaEnv = {
+  PARTICIPANT_ID: 'bench',
+  PARTICIPANT_DOMAIN: 'bench.local',
+  AWS_REGION: 'us-east-1',
+  SST_RESOURCE_ParticipantTable: JSON.stringify({ name: 'bench-table', type: 'sst.aws.Dynamo' }),
+  SST_RESOURCE_AdminToken: JSON.stringify({ value: 'bench-admin-token-0000', type: 'sst.sst.Secret' }),
+  SST_RESOURCE_PeeringKubeconfig: JSON.stringify({ value: '', type: 'sst.sst.Secret' }),
+  SST_RESOURCE_App: JSON.stringify({ name: 'rear-cloud', stage: 'bench' }),
+}
+
+/** Milliseconds to import `file` in a fresh Node process: what a Lambda cold start pays for module init. */
+function coldImportMs(file: string): number {
+  const probe = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t))`
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { env: { ...process.env, ...lambdaEnv }, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`)
+  return Number(result.stdout)
+}
+
+const medianCold = (file: string) => percentile(Array.from({ length: RUNS }, () => coldImportMs(file)), 50)
+
+/** Bundle sizes and cold module-init time per function, init as a ratio to loading the DynamoDB client alone. */
+export async function benchBundles(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rear-bundles-'))
+  progress('bundling every function (esbuild, minified, tree-shaken)')
+  const built = await buildFunctions(dir)
+  const contents = "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'\nnew DynamoDBClient({})\n"
+  await build({ stdin: { contents, resolveDir: process.cwd() }, outfile: join(dir, 'baseline-bundle.mjs'), bundle: true, minify: true, platform: 'node', format: 'esm', banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'silent' })
+  progress(`cold module init, median of ${RUNS} fresh processes each`)
+  const baseline = medianCold(join(dir, 'baseline-bundle.mjs'))
+  const figures: Figure[] = [{ name: 'baseline: cold init of a bundled DynamoDB client', value: baseline, unit: 'ms' }]
+  for (const fn of built) {
+    figures.push({ name: `${fn.name}: bundle, all files`, value: fn.totalBytes / 1024, unit: 'KiB' })
+    figures.push({ name: `${fn.name}: bundle, entry file`, value: fn.entryBytes / 1024, unit: 'KiB' })
+    const init = medianCold(fn.file)
+    figures.push({ name: `${fn.name}: cold module init`, value: init, unit: 'ms', ratio: init / baseline, baseline: 'DynamoDB client init' })
+  }
+  return figures
+}
