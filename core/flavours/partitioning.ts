@@ -71,32 +71,32 @@ export function resolveConfiguration(flavour: Flavour, requested: Configuration 
 
 const noAmounts = (): ResourceAmounts => ({ cpu: 0, memory: 0, pods: 0, storage: 0, gpu: 0, gpuMemory: 0 })
 
-/** Ledger demand of a configuration, rounded up (services hold no capacity). */
-export function demandOf(configuration: Configuration): ResourceAmounts {
-  if (configuration.type !== 'k8slice') return noAmounts()
+interface Sized {
+  cpu: Quantity
+  memory: Quantity
+  pods: Quantity
+  storage?: Quantity
+  gpu?: Gpu
+}
+
+function toLedger(sized: Sized, rounding: 'floorUnits' | 'ceilUnits'): ResourceAmounts {
   return {
-    cpu: configuration.cpu.ceilUnits(NANOS_PER_UNIT.cpu),
-    memory: configuration.memory.ceilUnits(NANOS_PER_UNIT.memory),
-    pods: configuration.pods.ceilUnits(NANOS_PER_UNIT.pods),
-    storage: (configuration.storage ?? zero).ceilUnits(NANOS_PER_UNIT.storage),
-    gpu: (configuration.gpu?.cores ?? zero).ceilUnits(NANOS_PER_UNIT.gpu),
-    gpuMemory: (configuration.gpu?.memory ?? zero).ceilUnits(NANOS_PER_UNIT.gpuMemory),
+    cpu: sized.cpu[rounding](NANOS_PER_UNIT.cpu),
+    memory: sized.memory[rounding](NANOS_PER_UNIT.memory),
+    pods: sized.pods[rounding](NANOS_PER_UNIT.pods),
+    storage: (sized.storage ?? zero)[rounding](NANOS_PER_UNIT.storage),
+    gpu: (sized.gpu?.cores ?? zero)[rounding](NANOS_PER_UNIT.gpu),
+    gpuMemory: (sized.gpu?.memory ?? zero)[rounding](NANOS_PER_UNIT.gpuMemory),
   }
 }
 
+/** Ledger demand of a configuration, rounded up (services hold no capacity). */
+export const demandOf = (configuration: Configuration): ResourceAmounts =>
+  configuration.type === 'k8slice' ? toLedger(configuration, 'ceilUnits') : noAmounts()
+
 /** Ledger capacity of a flavour, rounded down (services have none to hold). */
-export function capacityOf(flavour: Flavour): ResourceAmounts {
-  if (!isK8Slice(flavour)) return noAmounts()
-  const c = flavour.spec.characteristics
-  return {
-    cpu: c.cpu.floorUnits(NANOS_PER_UNIT.cpu),
-    memory: c.memory.floorUnits(NANOS_PER_UNIT.memory),
-    pods: c.pods.floorUnits(NANOS_PER_UNIT.pods),
-    storage: (c.storage ?? zero).floorUnits(NANOS_PER_UNIT.storage),
-    gpu: (c.gpu?.cores ?? zero).floorUnits(NANOS_PER_UNIT.gpu),
-    gpuMemory: (c.gpu?.memory ?? zero).floorUnits(NANOS_PER_UNIT.gpuMemory),
-  }
-}
+export const capacityOf = (flavour: Flavour): ResourceAmounts =>
+  isK8Slice(flavour) ? toLedger(flavour.spec.characteristics, 'floorUnits') : noAmounts()
 
 /** True when at least one minimum-sized slice can still be cut from the flavour. */
 export function isSellable(flavour: K8SliceFlavour): boolean {
