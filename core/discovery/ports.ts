@@ -1,0 +1,27 @@
+import type { SupportedFlavourType } from '../flavours/model.ts'
+import type { Peer } from '../peers/model.ts'
+import type { RelayAnswer, RelayRequest, RemoteFlavour } from './model.ts'
+
+/**
+ * Remote flavours a participant keeps: its Peering Candidates (found by discovery) or, on a supernode
+ * or catalog, the flavours providers published to it. Keyed by (provider, flavour id).
+ */
+export interface RemoteFlavourRepository {
+  /** Inserts or refreshes entries (a later `seenAt` wins). */
+  put(entries: readonly RemoteFlavour[]): Promise<void>
+  /** Entries of a type that are still fresh at `now`. */
+  listFresh(type: SupportedFlavourType, now: Date): Promise<RemoteFlavour[]>
+  /** Drops entries stale at `now`; returns how many. */
+  removeStale(now: Date): Promise<number>
+}
+
+/** Flavours providers published to this supernode or catalog; each publisher owns one set. */
+export interface PublishedFlavourRepository extends RemoteFlavourRepository {
+  /** Makes `entries` the publisher's whole set: new ones added, listed ones refreshed, others withdrawn. */
+  replaceSet(publisherId: string, entries: readonly RemoteFlavour[]): Promise<{ withdrawn: number }>
+}
+
+/** Sends LIST_FLAVOURS to a peer in its own protocol; rejects on timeout, transport error or bad answer. */
+export interface PeerGateway {
+  listFlavours(peer: Peer, request: RelayRequest, timeoutMs: number): Promise<RelayAnswer>
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { acceptPublication } from '../../../core/discovery/accept-publication.ts'
+import { publishToAggregators } from '../../../core/discovery/publish-to-aggregators.ts'
+import { ForbiddenError } from '../../../core/shared/errors.ts'
+import type { Peer } from '../../../core/peers/model.ts'
+import { FakeClock } from '../../support/fake-clock.ts'
+import { RecordingLogger } from '../../support/silent-logger.ts'
+import { InMemoryPeers, InMemoryRemoteFlavours } from '../../support/in-memory-discovery.ts'
+import { InMemoryProviderStore } from '../../support/in-memory-provider-store.ts'
+import { publishFlavour } from '../../../core/flavours/publish-flavour.ts'
+import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
+
+const owner = aProvider({ id: 'provider-node' })
+const flavour = (id: string) => aK8SliceFlavour({ id, owner })
+const peer = (id: string, role: Peer['role'], domain = 'provider.local'): Peer => ({ id, role, domain, baseUrl: `http://${id}`, protocol: 'rear-cloud' })
+
+describe(acceptPublication.name, () => {
+  it('adds, refreshes and withdraws a publisher set', async () => {
+    const { deps, published, clock } = setup()
+    await acceptPublication(deps, 'provider-node', [flavour('a'), flavour('b')])
+    clock.advance(60_000)
+    const result = await acceptPublication(deps, 'provider-node', [flavour('b'), flavour('c')])
+    expect(result).toMatchObject({ accepted: 2, withdrawn: 1 })
+    expect([...published.entries.values()].map((e) => e.flavour.id).sort()).toEqual(['b', 'c'])
+    expect(published.entries.get('provider-node#b')?.seenAt).toEqual(clock.now())
+  })
+
+  it('stops offering entries that are not refreshed', async () => {
+    const { deps, published, clock } = setup()
+    await acceptPublication(deps, 'provider-node', [flavour('a')])
+    clock.advance(180_000)
+    expect(await published.listFresh('k8slice', clock.now())).toEqual([])
+  })
+
+  it('refuses unregistered publishers and foreign flavours', async () => {
+    const { deps } = setup()
+    await expect(acceptPublication(deps, 'stranger', [])).rejects.toBeInstanceOf(ForbiddenError)
+    const foreign = aK8SliceFlavour({ id: 'x', owner: aProvider({ id: 'someone-else' }) })
+    await expect(acceptPublication(deps, 'provider-node', [foreign])).rejects.toBeInstanceOf(ForbiddenError)
+  })
+
+  it('publishes to catalogs and to supernodes of its own domain only', async () => {
+    const store = new InMemoryProviderStore()
+    await publishFlavour(store.flavourRepository, flavour('a'))
+    const sent: string[] = []
+    const peers = new InMemoryPeers([peer('catalog', 'catalog', 'x'), peer('own-sn', 'supernode'), peer('other-sn', 'supernode', 'far.local'), peer('n', 'node')])
+    const result = await publishToAggregators({
+      self: { id: 'provider-node', domain: 'provider.local' },
+      flavours: store.flavourRepository,
+      peers,
+      publications: { publish: async (p) => void sent.push(p.id) },
+      clock: new FakeClock(),
+      logger: new RecordingLogger(),
+      timeoutMs: 1000,
+    })
+    expect(sent.sort()).toEqual(['catalog', 'own-sn'])
+    expect(result).toEqual({ published: 2, failed: [] })
+  })
+
+  function setup() {
+    const clock = new FakeClock()
+    const published = new InMemoryRemoteFlavours()
+    const deps = { published, peers: new InMemoryPeers([peer('provider-node', 'node')]), clock, logger: new RecordingLogger(), publicationTtlMs: 180_000 }
+    return { deps, published, clock }
+  }
+})
