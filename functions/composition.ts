@@ -3,10 +3,18 @@ import { systemClock } from '../core/shared/system-clock.ts'
 import { randomIds } from '../core/shared/random-ids.ts'
 import type { NodeIdentity } from '../core/flavours/model.ts'
 import type { SweepDeps } from '../core/reservations/release-expired-holds.ts'
+import type { DiscoveryDeps } from '../core/discovery/search-flavours.ts'
+import { relayedFlavours } from '../core/discovery/search-flavours.ts'
+import type { PublishDeps } from '../core/discovery/publish-to-aggregators.ts'
+import type { AcceptPublicationDeps } from '../core/discovery/accept-publication.ts'
+import type { RemoteFlavourRepository } from '../core/discovery/ports.ts'
 import type { TableContext } from '../adapters/dynamo/document-client.ts'
 import { DynamoFlavourRepository } from '../adapters/dynamo/dynamo-flavour-repository.ts'
 import { DynamoReservationRepository } from '../adapters/dynamo/dynamo-reservation-repository.ts'
 import { DynamoContractRepository } from '../adapters/dynamo/dynamo-contract-repository.ts'
+import { DynamoPeerRepository } from '../adapters/dynamo/dynamo-peer-repository.ts'
+import { DynamoRemoteFlavourRepository } from '../adapters/dynamo/dynamo-remote-flavour-repository.ts'
+import { HttpPeerGateway } from '../adapters/http/http-peer-gateway.ts'
 import { StaticCluster } from '../adapters/cluster/static-cluster.ts'
 import { JsonLogger } from '../adapters/logging/json-logger.ts'
 import type { ParticipantConfig } from './config.ts'
@@ -18,15 +26,18 @@ export interface Runtime {
   clock?: Clock
   ids?: IdGenerator
   logger?: Logger
+  fetch?: typeof fetch
 }
 
 export interface Participant {
   self: NodeIdentity
   app: AppDeps
-  sweep: SweepDeps
+  sweep: SweepDeps & { remote: RemoteFlavourRepository[] }
+  discovery: DiscoveryDeps
+  publish: PublishDeps
 }
 
-/** Wires one participant: adapters on its table, injected clock and ids, use-case dependencies. */
+/** Wires one participant: adapters on its table, injected clock and ids, use-case dependencies by role. */
 export function composeParticipant(config: ParticipantConfig, runtime: Runtime): Participant {
   const clock = runtime.clock ?? systemClock
   const ids = runtime.ids ?? randomIds
@@ -40,7 +51,24 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   const flavours = new DynamoFlavourRepository(runtime.table)
   const reservations = new DynamoReservationRepository(runtime.table)
   const contracts = new DynamoContractRepository(runtime.table)
+  const peers = new DynamoPeerRepository(runtime.table)
+  const candidates = new DynamoRemoteFlavourRepository(runtime.table, 'CAND')
+  const published = new DynamoRemoteFlavourRepository(runtime.table, 'PUB')
+  const gateway = new HttpPeerGateway(config.id, runtime.fetch)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
+  const aggregator = config.role !== 'node'
+  const discovery: DiscoveryDeps = {
+    self: { id: config.id, role: config.role },
+    flavours,
+    ...(aggregator ? { published } : {}),
+    candidates,
+    peers,
+    gateway,
+    clock,
+    logger,
+    settings: { peerTimeoutMs: config.peerTimeoutMs, hopLimit: config.hopLimit, candidateTtlMs: config.candidateTtlMs },
+  }
+  const publication: AcceptPublicationDeps = { published, peers, clock, logger, publicationTtlMs: config.publicationTtlMs }
   const reserve = { flavours, reservations, clock, ids, logger, transactionTtlMs: config.transactionTtlMs }
   const app: AppDeps = {
     role: config.role,
@@ -51,9 +79,19 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       flavours,
       reserve,
       purchase: { ...reserve, contracts, cluster, self, contractTtlMs: config.contractTtlMs },
+      ...(aggregator ? { list: (selector, correlationId) => relayedFlavours({ ...discovery }, selector, correlationId) } : {}),
     },
     admin: { self, clock, flavours, reservations, contracts },
+    peers: { selfId: config.id, peers },
+    discovery,
+    ...(aggregator ? { publication } : {}),
     adminAuth: adminToken(config.adminToken),
   }
-  return { self, app, sweep: { reservations, clock, logger } }
+  return {
+    self,
+    app,
+    discovery,
+    sweep: { reservations, clock, logger, remote: aggregator ? [candidates, published] : [candidates] },
+    publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
+  }
 }

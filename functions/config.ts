@@ -1,10 +1,11 @@
 import * as z from 'zod'
-import type { Role } from './http/create-app.ts'
+import { ROLES } from '../core/peers/model.ts'
+import type { Role } from '../core/peers/model.ts'
 
 const DAY_MS = 86_400_000
 
 const envSchema = z.object({
-  REAR_ROLE: z.enum(['node', 'supernode', 'catalog']).default('node'),
+  REAR_ROLE: z.enum(ROLES).default('node'),
   PARTICIPANT_ID: z.string().min(1, 'is required'),
   PARTICIPANT_DOMAIN: z.string().min(1, 'is required'),
   PARTICIPANT_ENDPOINT: z.string().default(''),
@@ -17,6 +18,10 @@ const envSchema = z.object({
   LIQO_CLUSTER_ID: z.string().default(''),
   PEERING_KUBECONFIG: z.string().default(''),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PEER_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+  HOP_LIMIT: z.coerce.number().int().min(0).max(16).default(4),
+  CANDIDATE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  PUBLICATION_TTL_SECONDS: z.coerce.number().int().positive().default(180),
 })
 
 /** Everything a participant's functions are configured with. */
@@ -35,6 +40,10 @@ export interface ParticipantConfig {
   liqoClusterId: string
   peeringKubeconfig: string
   adminToken?: string
+  peerTimeoutMs: number
+  hopLimit: number
+  candidateTtlMs: number
+  publicationTtlMs: number
 }
 
 export class ConfigError extends Error {
@@ -63,5 +72,9 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     liqoClusterId: e.LIQO_CLUSTER_ID,
     peeringKubeconfig: e.PEERING_KUBECONFIG,
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    peerTimeoutMs: e.PEER_TIMEOUT_MS,
+    hopLimit: e.HOP_LIMIT,
+    candidateTtlMs: e.CANDIDATE_TTL_SECONDS * 1000,
+    publicationTtlMs: e.PUBLICATION_TTL_SECONDS * 1000,
   }
 }

@@ -6,6 +6,8 @@ import type { Clock } from '../core/shared/ports.ts'
 import { systemClock } from '../core/shared/system-clock.ts'
 import { publishFlavour } from '../core/flavours/publish-flavour.ts'
 import { releaseExpiredHolds } from '../core/reservations/release-expired-holds.ts'
+import { publishToAggregators } from '../core/discovery/publish-to-aggregators.ts'
+import { registerPeer } from '../core/peers/register-peer.ts'
 import { composeParticipant } from '../functions/composition.ts'
 import type { Participant } from '../functions/composition.ts'
 import { loadConfig } from '../functions/config.ts'
@@ -26,6 +28,10 @@ export interface FederationOptions {
   logs?: boolean
   /** How often the local stand-in for the cron sweeper runs, in ms. */
   sweepEveryMs?: number
+  /** How often sellers republish their flavours, in ms. */
+  publishEveryMs?: number
+  /** Per-participant environment overrides (e.g. PEER_TIMEOUT_MS). */
+  env?: Record<string, string>
   onProgress?: (message: string) => void
 }
 
@@ -39,6 +45,29 @@ export interface Federation {
   emulators: Emulators
   participants: RunningParticipant[]
   stop(): Promise<void>
+}
+
+async function sweep(participant: Participant): Promise<void> {
+  await releaseExpiredHolds(participant.sweep)
+  for (const store of participant.sweep.remote) await store.removeStale(participant.sweep.clock.now())
+}
+
+/** Each participant learns the ones its spec says it knows, as an operator would register them. */
+async function registerPeers(running: readonly RunningParticipant[], host: string): Promise<void> {
+  const byId = new Map(running.map((r) => [r.spec.id, r.spec]))
+  for (const { spec, participant } of running) {
+    for (const id of spec.knows) {
+      const known = byId.get(id)
+      if (!known) continue
+      await registerPeer(participant.discovery.peers, spec.id, {
+        id,
+        domain: known.domain,
+        role: known.role,
+        baseUrl: `http://${host}:${known.port}`,
+        protocol: known.protocol ?? 'rear-cloud',
+      })
+    }
+  }
 }
 
 function listen(app: ReturnType<typeof createApp>, host: string, port: number): Promise<ServerType> {
@@ -73,6 +102,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         TABLE_NAME: `rear-${spec.id}`,
         LIQO_CLUSTER_ID: `liqo-${spec.id}`,
         PEERING_KUBECONFIG: Buffer.from(`# local fake kubeconfig of ${spec.id}\n`).toString('base64'),
+        ...options.env,
       })
       const table = createTableContext({ tableName: config.tableName, endpoint: emulators.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
       await ensureTable(table)
@@ -80,8 +110,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       const participant = composeParticipant(config, { table, clock, logger })
       if (spec.seller) for (const flavour of sampleFlavours(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
-      timers.push(setInterval(() => void releaseExpiredHolds(participant.sweep).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
+      timers.push(setInterval(() => void sweep(participant).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
       running.push({ spec, url: `http://${host}:${spec.port}`, participant })
+    }
+    await registerPeers(running, host)
+    for (const p of running.filter((r) => r.spec.seller)) {
+      progress(`publishing ${p.spec.id}'s flavours to its supernode and catalogs`)
+      await publishToAggregators(p.participant.publish)
+      timers.push(setInterval(() => void publishToAggregators(p.participant.publish).catch(() => {}), options.publishEveryMs ?? 30_000).unref())
     }
   } catch (error) {
     servers.forEach((s) => s.close())

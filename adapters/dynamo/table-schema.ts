@@ -1,5 +1,8 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
 
+/** Peering Candidates (`CAND`) and flavours published to this participant (`PUB`). */
+export type RemoteKind = 'CAND' | 'PUB'
+
 /** One table per participant (single-table design); see docs/architecture.md for the item layout. */
 export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const
 export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const
@@ -13,6 +16,9 @@ export const key = {
   buyerKey: (buyerId: string, flavourId: string) => ({ pk: `TXKEY#${buyerId}#${flavourId}`, sk: 'META' }),
   contract: (id: string) => ({ pk: `CONTRACT#${id}`, sk: 'META' }),
   allocation: (id: string) => ({ pk: `ALLOC#${id}`, sk: 'META' }),
+  peer: (id: string) => ({ pk: `PEER#${id}`, sk: 'META' }),
+  remoteFlavour: (kind: RemoteKind, providerKey: string) => ({ pk: `${kind}#${providerKey}`, sk: 'META' }),
+  publisherSet: (publisherId: string) => ({ pk: `PUBSET#${publisherId}`, sk: 'META' }),
 } as const
 
 /** The available-flavours index is spread over this many partitions, queried in parallel. */
@@ -29,6 +35,8 @@ export const index = {
   availableFlavours: (type: string, shard: number) => `FLAVOURS#${type}#${shard}`,
   liveHolds: 'HOLDS',
   allocations: (status: string) => `ALLOCS#${status}`,
+  peers: 'PEERS',
+  remoteFlavours: (kind: RemoteKind, type: string) => `${kind}S#${type}`,
 } as const
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

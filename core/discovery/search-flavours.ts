@@ -1,7 +1,10 @@
 import { isRearError } from '../shared/errors.ts'
 import type { Clock, Logger } from '../shared/ports.ts'
 import type { FlavourRepository } from '../flavours/ports.ts'
-import { matchesSelector } from '../flavours/selector.ts'
+import type { Selector } from '../flavours/selector.ts'
+import { emptySelector, matchesSelector } from '../flavours/selector.ts'
+import type { Flavour } from '../flavours/model.ts'
+import { SUPPORTED_FLAVOUR_TYPES } from '../flavours/model.ts'
 import type { Peer, Role } from '../peers/model.ts'
 import type { PeerRepository } from '../peers/ports.ts'
 import type { DiscoveredFlavour, PeerFailure, RelayAnswer, RelayRequest } from './model.ts'
@@ -34,6 +37,7 @@ export interface DiscoveryDeps {
   settings: DiscoverySettings
 }
 
+/** One result per (provider, flavour): the shortest route, the earlier one on a tie (supernodes are asked before catalogs). */
 function dedupe(found: readonly DiscoveredFlavour[]): DiscoveredFlavour[] {
   const best = new Map<string, DiscoveredFlavour>()
   for (const item of found) {
@@ -67,7 +71,7 @@ async function knownLocally(deps: DiscoveryDeps, request: RelayRequest): Promise
 function failureOf(peer: Peer, error: unknown): PeerFailure {
   if (isRearError(error) && error.kind === 'peer-timeout') return { peerId: peer.id, kind: 'timeout', reason: error.message }
   if (isRearError(error) && error.code === 'PEER_BAD_STATUS') return { peerId: peer.id, kind: 'status', reason: error.message }
-  if (isRearError(error) && error.kind === 'validation') return { peerId: peer.id, kind: 'invalid-answer', reason: error.message }
+  if (isRearError(error) && (error.kind === 'validation' || error.code === 'PEER_BAD_ANSWER')) return { peerId: peer.id, kind: 'invalid-answer', reason: error.message }
   return { peerId: peer.id, kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) }
 }
 
@@ -79,7 +83,8 @@ function plausible(peer: Peer, selfId: string, hopLimit: number) {
 
 async function fanOut(deps: DiscoveryDeps, request: RelayRequest): Promise<RelayAnswer> {
   const visited = request.visited.includes(deps.self.id) ? request.visited : [...request.visited, deps.self.id]
-  const targets = (await deps.peers.list()).filter((peer) => !visited.includes(peer.id))
+  const rank = (peer: Peer) => (peer.role === 'catalog' ? 1 : 0)
+  const targets = (await deps.peers.list()).filter((peer) => !visited.includes(peer.id)).sort((a, b) => rank(a) - rank(b))
   if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [] }
   const timeoutMs = Math.max(MIN_PEER_TIMEOUT_MS, Math.min(deps.settings.peerTimeoutMs, request.budgetMs - RELAY_MARGIN_MS))
   const forwarded: RelayRequest = { ...request, visited, hopsLeft: request.hopsLeft - 1, budgetMs: timeoutMs - RELAY_MARGIN_MS }
@@ -145,4 +150,14 @@ export function freshRequest(deps: DiscoveryDeps, selector: RelayRequest['select
 export async function discoverFlavours(deps: DiscoveryDeps, selector: RelayRequest['selector'], correlationId: string): Promise<RelayAnswer> {
   const answer = await searchFlavours(deps, freshRequest(deps, selector, correlationId), { fanOut: true })
   return { results: answer.results.map((item) => ({ flavour: item.flavour, route: item.route.slice(1) })), failed: answer.failed }
+}
+
+/**
+ * LIST_FLAVORS at a supernode or catalog for an asker that speaks only `/api/v2` (a FLUIDOS Go node):
+ * the full relay, answered as plain flavours. Without a selector, every supported type is searched.
+ */
+export async function relayedFlavours(deps: DiscoveryDeps, selector: Selector | undefined, correlationId: string): Promise<Flavour[]> {
+  const selectors = selector ? [selector] : SUPPORTED_FLAVOUR_TYPES.map(emptySelector)
+  const answers = await Promise.all(selectors.map((s) => searchFlavours(deps, freshRequest(deps, s, correlationId), { fanOut: true })))
+  return answers.flatMap((answer) => answer.results.map((item) => item.flavour))
 }

@@ -98,8 +98,8 @@ export class PayloadTooLargeError extends RearError {
 
 export class PeerUnavailableError extends RearError {
   readonly kind = 'peer-unavailable'
-  constructor(peer: string, message: string, options: RearErrorOptions = {}) {
-    super('PEER_UNAVAILABLE', `Peer ${peer}: ${message}`, options)
+  constructor(peer: string, message: string, options: RearErrorOptions & { code?: string } = {}) {
+    super(options.code ?? 'PEER_UNAVAILABLE', `Peer ${peer}: ${message}`, options)
   }
 }
 

@@ -7,9 +7,15 @@ import { allowAll, correlation, limitBody, methodNotAllowed } from './middleware
 import type { ProviderApiDeps } from './provider-routes.ts'
 import { providerRoutes } from './provider-routes.ts'
 import type { AdminDeps } from './admin-routes.ts'
+import type { Role } from '../../core/peers/model.ts'
+import type { PeerRepository } from '../../core/peers/ports.ts'
+import type { DiscoveryDeps } from '../../core/discovery/search-flavours.ts'
+import type { AcceptPublicationDeps } from '../../core/discovery/accept-publication.ts'
+import { discoveryRoutes } from './discovery-routes.ts'
+import { publicationRoutes, relayRoutes } from './relay-routes.ts'
+import { peerAdminRoutes } from './peer-admin-routes.ts'
 import { adminRoutes } from './admin-routes.ts'
 
-export type Role = 'node' | 'supernode' | 'catalog'
 
 export interface AppDeps {
   role: Role
@@ -18,6 +24,10 @@ export interface AppDeps {
   maxBodyBytes: number
   provider: ProviderApiDeps
   admin: AdminDeps
+  peers: { selfId: string; peers: PeerRepository }
+  discovery: DiscoveryDeps
+  /** Supernodes and catalogs accept publications from providers. */
+  publication?: AcceptPublicationDeps
   /** Guards the REAR API between participants (signed calls land here). */
   peerAuth?: AuthMiddleware
   /** Guards the operator API. */
@@ -37,7 +47,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get('/healthz', (c) => c.json({ status: 'ok', role: deps.role, participant: deps.participantId }))
   app.all('/healthz', methodNotAllowed(['GET']))
   app.route('/', providerRoutes(deps.provider))
+  app.route('/', relayRoutes(deps.discovery))
+  if (deps.role === 'node') app.route('/', discoveryRoutes(deps.discovery))
+  if (deps.publication) app.route('/', publicationRoutes(deps.publication))
   app.route('/', adminRoutes(deps.admin))
+  app.route('/', peerAdminRoutes(deps.peers))
   let document: Promise<object> | undefined
   app.get('/openapi.json', async (c) => {
     document ??= import('./openapi/openapi-document.ts').then(({ buildOpenApiDocument }) =>

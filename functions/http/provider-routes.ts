@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import { NotFoundError, UnsupportedFlavourTypeError } from '../../core/shared/errors.ts'
 import type { FlavourRepository } from '../../core/flavours/ports.ts'
 import { listFlavours } from '../../core/flavours/list-flavours.ts'
-import type { SupportedFlavourType } from '../../core/flavours/model.ts'
+import type { Flavour, SupportedFlavourType } from '../../core/flavours/model.ts'
+import type { Selector } from '../../core/flavours/selector.ts'
 import { FLAVOUR_TYPES, isSupportedFlavourType } from '../../core/flavours/model.ts'
 import type { ReserveDeps } from '../../core/reservations/reserve-flavour.ts'
 import { reserveFlavour } from '../../core/reservations/reserve-flavour.ts'
@@ -20,13 +21,15 @@ export interface ProviderApiDeps {
   flavours: FlavourRepository
   reserve: ReserveDeps
   purchase: PurchaseDeps
+  /** What LIST_FLAVORS answers; a node lists its own flavours, supernodes and catalogs relay. Defaults to own. */
+  list?: (selector: Selector | undefined, correlationId: string) => Promise<Flavour[]>
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
 const TYPE_ALIASES: Record<string, string> = { k8slices: 'k8slice', sensors: 'sensor' }
 
-function flavourTypeFromPath(raw: string): SupportedFlavourType {
+export function flavourTypeFromPath(raw: string): SupportedFlavourType {
   const type = TYPE_ALIASES[raw] ?? raw
   if (isSupportedFlavourType(type)) return type
   if ((FLAVOUR_TYPES as readonly string[]).includes(type)) throw new UnsupportedFlavourTypeError(type)
@@ -40,8 +43,10 @@ function flavourTypeFromPath(raw: string): SupportedFlavourType {
 export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
+  const list = deps.list ?? ((selector: Selector | undefined) => listFlavours(deps.flavours, selector))
+
   app.get('/api/v2/flavors', async (c) => {
-    const flavours = await listFlavours(deps.flavours)
+    const flavours = await list(undefined, c.get('correlationId'))
     if (flavours.length === 0) return c.body(null, 204)
     return c.body(flavoursToJson(flavours), 200, JSON_HEADERS)
   })
@@ -50,7 +55,7 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
   app.get('/api/v2/flavors/:type', async (c) => {
     const type = flavourTypeFromPath(c.req.param('type'))
     const selector = parseSelectorQuery(type, new URL(c.req.url).searchParams.entries())
-    const flavours = await listFlavours(deps.flavours, selector)
+    const flavours = await list(selector, c.get('correlationId'))
     return c.body(flavoursToJson(flavours), 200, JSON_HEADERS)
   })
   app.all('/api/v2/flavors/:type', methodNotAllowed(['GET']))

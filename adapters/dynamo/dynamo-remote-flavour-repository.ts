@@ -1,0 +1,101 @@
+import { BatchWriteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb'
+import type { SupportedFlavourType } from '../../core/flavours/model.ts'
+import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
+import type { RemoteFlavour } from '../../core/discovery/model.ts'
+import { providerKey } from '../../core/discovery/model.ts'
+import type { PublishedFlavourRepository } from '../../core/discovery/ports.ts'
+import { flavourToWire } from '../../core/wire/flavour-codec.ts'
+import type { TableContext } from './document-client.ts'
+import { flavourFromWireText } from './item-mappers.ts'
+import type { RemoteKind } from './table-schema.ts'
+import { GSI1, TTL_ATTRIBUTE, index, key } from './table-schema.ts'
+
+const BATCH = 25
+
+/**
+ * Peering Candidates or published flavours on DynamoDB, one item per (provider, flavour). Freshness
+ * is checked in code against `expiresAt`; the TTL attribute only lets DynamoDB clean up a day later.
+ */
+export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository {
+  constructor(
+    private readonly table: TableContext,
+    private readonly kind: RemoteKind,
+  ) {}
+
+  private toItem(entry: RemoteFlavour) {
+    const providerKeyValue = providerKey(entry.flavour)
+    return {
+      ...key.remoteFlavour(this.kind, providerKeyValue),
+      kind: this.kind === 'CAND' ? 'candidate' : 'published',
+      wire: JSON.stringify(flavourToWire(entry.flavour)),
+      route: entry.route,
+      seenAt: entry.seenAt.toISOString(),
+      expiresAt: entry.expiresAt.toISOString(),
+      [TTL_ATTRIBUTE]: Math.floor(entry.expiresAt.getTime() / 1000) + 86_400,
+      gsi1pk: index.remoteFlavours(this.kind, entry.flavour.spec.type),
+      gsi1sk: providerKeyValue,
+    }
+  }
+
+  private fromItem(item: Record<string, unknown>): RemoteFlavour {
+    return {
+      flavour: flavourFromWireText(item.wire as string),
+      route: item.route as string[],
+      seenAt: new Date(item.seenAt as string),
+      expiresAt: new Date(item.expiresAt as string),
+    }
+  }
+
+  private async writeBatches(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH) {
+      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + BATCH)
+      for (let attempt = 0; pending?.length; attempt++) {
+        const { UnprocessedItems } = await this.table.client.send(new BatchWriteCommand({ RequestItems: { [this.table.tableName]: pending } }))
+        pending = UnprocessedItems?.[this.table.tableName] as Record<string, unknown>[] | undefined
+        if (pending?.length) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)))
+      }
+    }
+  }
+
+  async put(entries: readonly RemoteFlavour[]): Promise<void> {
+    await this.writeBatches(entries.map((entry) => ({ PutRequest: { Item: this.toItem(entry) } })))
+  }
+
+  private async listAll(type: SupportedFlavourType): Promise<RemoteFlavour[]> {
+    const found: RemoteFlavour[] = []
+    const pages = paginateQuery(
+      { client: this.table.client, pageSize: 1000 },
+      {
+        TableName: this.table.tableName,
+        IndexName: GSI1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI1.partition },
+        ExpressionAttributeValues: { ':pk': index.remoteFlavours(this.kind, type) },
+      },
+    )
+    for await (const page of pages) found.push(...(page.Items ?? []).map((item) => this.fromItem(item)))
+    return found
+  }
+
+  async listFresh(type: SupportedFlavourType, now: Date): Promise<RemoteFlavour[]> {
+    return (await this.listAll(type)).filter((entry) => entry.expiresAt > now)
+  }
+
+  async removeStale(now: Date): Promise<number> {
+    const stale = (await Promise.all(SUPPORTED_FLAVOUR_TYPES.map((t) => this.listAll(t)))).flat().filter((e) => e.expiresAt <= now)
+    await this.writeBatches(stale.map((entry) => ({ DeleteRequest: { Key: key.remoteFlavour(this.kind, providerKey(entry.flavour)) } })))
+    return stale.length
+  }
+
+  /** The publisher's set is remembered as a manifest of keys, so replacing it never scans the others. */
+  async replaceSet(publisherId: string, entries: readonly RemoteFlavour[]): Promise<{ withdrawn: number }> {
+    const manifestKey = key.publisherSet(publisherId)
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: manifestKey, ConsistentRead: true }))
+    const keep = new Set(entries.map((e) => providerKey(e.flavour)))
+    const gone = ((Item?.keys as string[] | undefined) ?? []).filter((k) => !keep.has(k))
+    await this.put(entries)
+    await this.writeBatches(gone.map((k) => ({ DeleteRequest: { Key: key.remoteFlavour(this.kind, k) } })))
+    await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: { ...manifestKey, kind: 'publisher-set', keys: [...keep] } }))
+    return { withdrawn: gone.length }
+  }
+}

@@ -1,0 +1,63 @@
+import * as z from 'zod'
+import { isRearError } from '../shared/errors.ts'
+import { SUPPORTED_FLAVOUR_TYPES } from '../flavours/model.ts'
+import type { DiscoveredFlavour, RelayAnswer, RelayRequest } from '../discovery/model.ts'
+import { flavourFromWire, flavourToWire } from './flavour-codec.ts'
+import { encodeSelectorQuery, parseSelectorQuery } from './selector-query.ts'
+import { decodeWith } from './wire-object.ts'
+
+const participantId = z.string().min(1).max(256)
+
+/** rear-cloud's relay of LIST_FLAVOURS between participants (not part of FLUIDOS v0.1). */
+export const relayRequestWire = z.strictObject({
+  type: z.enum(SUPPORTED_FLAVOUR_TYPES),
+  selector: z.string().max(4096).default(''),
+  visited: z.array(participantId).max(64),
+  hopsLeft: z.number().int().min(0).max(16),
+  correlationId: z.string().min(1).max(128),
+  budgetMs: z.number().int().min(0).max(60_000),
+})
+
+export function relayRequestFromWire(body: unknown): RelayRequest {
+  const wire = decodeWith(relayRequestWire, body, 'relay request')
+  return {
+    selector: parseSelectorQuery(wire.type, new URLSearchParams(wire.selector).entries()),
+    visited: wire.visited,
+    hopsLeft: wire.hopsLeft,
+    correlationId: wire.correlationId,
+    budgetMs: wire.budgetMs,
+  }
+}
+
+export const relayRequestToWire = (request: RelayRequest): z.input<typeof relayRequestWire> => ({
+  type: request.selector.type,
+  selector: encodeSelectorQuery(request.selector),
+  visited: request.visited,
+  hopsLeft: request.hopsLeft,
+  correlationId: request.correlationId,
+  budgetMs: request.budgetMs,
+})
+
+export const relayAnswerWire = z.object({
+  results: z.array(z.object({ flavor: z.unknown(), route: z.array(participantId).min(1).max(32) })).max(10_000),
+  failed: z.array(z.object({ peerId: z.string(), kind: z.enum(['timeout', 'unreachable', 'status', 'invalid-answer']), reason: z.string() })).default([]),
+})
+
+/** Decodes a peer's answer; results whose flavour cannot be decoded (e.g. VM) are skipped, not fatal. */
+export function relayAnswerFromWire(body: unknown): RelayAnswer {
+  const wire = decodeWith(relayAnswerWire, body, 'relay answer')
+  const results: DiscoveredFlavour[] = []
+  for (const item of wire.results) {
+    try {
+      results.push({ flavour: flavourFromWire(item.flavor), route: item.route })
+    } catch (error) {
+      if (!isRearError(error)) throw error
+    }
+  }
+  return { results, failed: wire.failed }
+}
+
+export const relayAnswerToWire = (answer: RelayAnswer) => ({
+  results: answer.results.map((item) => ({ flavor: flavourToWire(item.flavour), route: item.route })),
+  failed: answer.failed,
+})

@@ -1,0 +1,33 @@
+import { Hono } from 'hono'
+import { NotFoundError } from '../../core/shared/errors.ts'
+import type { PeerRepository } from '../../core/peers/ports.ts'
+import { registerPeer } from '../../core/peers/register-peer.ts'
+import { peerFromWire } from '../../core/wire/peer-codec.ts'
+import type { AppEnv } from './env.ts'
+import { methodNotAllowed, readJson } from './middleware.ts'
+
+/** Operator API for the peer registry: who this participant knows and how to reach them. */
+export function peerAdminRoutes(deps: { selfId: string; peers: PeerRepository }): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.get('/admin/v1/peers', async (c) => c.json(await deps.peers.list()))
+  app.all('/admin/v1/peers', methodNotAllowed(['GET']))
+
+  app.put('/admin/v1/peers/:id', async (c) => {
+    const body = await readJson(c)
+    const withId = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, id: c.req.param('id') } : body
+    const peer = await registerPeer(deps.peers, deps.selfId, peerFromWire(withId))
+    c.get('logger').info('PEER_REGISTERED', { peerId: peer.id, role: peer.role, protocol: peer.protocol })
+    return c.json(peer)
+  })
+  app.get('/admin/v1/peers/:id', async (c) => {
+    const peer = await deps.peers.get(c.req.param('id'))
+    if (!peer) throw new NotFoundError('Peer', c.req.param('id'))
+    return c.json(peer)
+  })
+  app.delete('/admin/v1/peers/:id', async (c) => {
+    await deps.peers.delete(c.req.param('id'))
+    return c.body(null, 204)
+  })
+  app.all('/admin/v1/peers/:id', methodNotAllowed(['GET', 'PUT', 'DELETE']))
+  return app
+}
