@@ -33,6 +33,10 @@ export interface FederationOptions {
   /** Per-participant environment overrides (e.g. PEER_TIMEOUT_MS). */
   env?: Record<string, string>
   onProgress?: (message: string) => void
+  /** Use these running emulators instead of starting new ones (tests). */
+  emulators?: Pick<Emulators, 'dynamoEndpoint' | 'sqsEndpoint'>
+  /** Prefix of table names, so several federations can share one emulator. */
+  tablePrefix?: string
 }
 
 export interface RunningParticipant {
@@ -87,7 +91,9 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const progress = options.onProgress ?? (() => {})
   const host = options.host ?? '127.0.0.1'
   const clock = options.clock ?? systemClock
-  const emulators = await startEmulators({ ...(options.dataPath ? { dataPath: options.dataPath } : {}), onProgress: progress })
+  const emulators: Emulators = options.emulators
+    ? { ...options.emulators, stop: async () => {} }
+    : await startEmulators({ ...(options.dataPath ? { dataPath: options.dataPath } : {}), onProgress: progress })
   const servers: ServerType[] = []
   const timers: NodeJS.Timeout[] = []
   const running: RunningParticipant[] = []
@@ -99,7 +105,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         PARTICIPANT_ID: spec.id,
         PARTICIPANT_DOMAIN: spec.domain,
         PARTICIPANT_ENDPOINT: `${host}:${spec.port}`,
-        TABLE_NAME: `rear-${spec.id}`,
+        TABLE_NAME: `${options.tablePrefix ?? 'rear'}-${spec.id}`,
         LIQO_CLUSTER_ID: `liqo-${spec.id}`,
         PEERING_KUBECONFIG: Buffer.from(`# local fake kubeconfig of ${spec.id}\n`).toString('base64'),
         ...options.env,

@@ -75,7 +75,10 @@ function failureOf(peer: Peer, error: unknown): PeerFailure {
   return { peerId: peer.id, kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) }
 }
 
-/** A peer's results are kept only if their route starts at that peer, never passes through us, and fits the hop limit. */
+/**
+ * A peer's results are kept only if their route starts at that peer, never passes through us, has no
+ * repeated participant and fits the hop limit; they are also re-matched (a Go peer may answer others, bug 1).
+ */
 function plausible(peer: Peer, selfId: string, hopLimit: number) {
   return (item: DiscoveredFlavour) =>
     item.route[0] === peer.id && !item.route.includes(selfId) && item.route.length <= hopLimit + 1 && new Set(item.route).size === item.route.length
@@ -96,7 +99,8 @@ async function fanOut(deps: DiscoveryDeps, request: RelayRequest): Promise<Relay
     const peer = targets[i]!
     if (outcome.status === 'rejected') failed.push(failureOf(peer, outcome.reason))
     else {
-      results.push(...outcome.value.results.filter(plausible(peer, deps.self.id, deps.settings.hopLimit)))
+      const kept = outcome.value.results.filter(plausible(peer, deps.self.id, deps.settings.hopLimit))
+      results.push(...kept.filter((item) => matchesSelector(item.flavour, request.selector)))
       failed.push(...outcome.value.failed)
     }
   })

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { inject } from 'vitest'
+import { startFederation } from '../../../local/federation-runtime.ts'
+import type { Federation } from '../../../local/federation-runtime.ts'
+import { DEFAULT_FEDERATION } from '../../../local/federation.ts'
+import { freePort } from '../../../local/free-port.ts'
+import { registerPeer } from '../../../core/peers/register-peer.ts'
+import type { Peer } from '../../../core/peers/model.ts'
+import { startBrokenServer, startGoNode, startSilentServer } from '../../support/peer-servers.ts'
+import type { TestServer } from '../../support/peer-servers.ts'
+
+const PEER_TIMEOUT_MS = 600
+const goFlavour = JSON.parse(readFileSync(new URL('../../fixtures/wire/go-k8slice-flavor.json', import.meta.url), 'utf8'))
+const selector = 'filter[architecture][match]=amd64&filter[cpu][range][min]=2&filter[memory][range][min]=4Gi'
+
+type Candidate = { providerID: string; route: string[]; flavor: { flavorID: string } }
+
+describe('discovery across domains over HTTP', () => {
+  const cleanups: (() => Promise<void>)[] = []
+  afterAll(async () => {
+    for (const cleanup of cleanups) await cleanup()
+  })
+
+  it('finds the provider node flavour from the consumer node through both supernodes, and records the route', async () => {
+    const { url, federation } = await setup()
+    const res = await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?${selector}`)
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { candidates: Candidate[]; failedPeers: unknown[] }
+    expect(body.failedPeers).toEqual([])
+    expect(body.candidates.map((c) => [c.flavor.flavorID, c.providerID, c.route])).toEqual([
+      ['provider.local-k8slice-a001', 'provider-node', ['consumer-supernode', 'provider-supernode', 'provider-node']],
+      ['provider.local-k8slice-g001', 'provider-node', ['consumer-supernode', 'provider-supernode', 'provider-node']],
+    ])
+    const consumer = federation.participants.find((p) => p.spec.id === 'consumer-node')!.participant
+    const stored = await consumer.discovery.candidates.listFresh('k8slice', new Date())
+    expect(stored.map((c) => c.route)).toEqual([
+      ['consumer-supernode', 'provider-supernode', 'provider-node'],
+      ['consumer-supernode', 'provider-supernode', 'provider-node'],
+    ])
+  })
+
+  it('lists through a supernode for a request shaped exactly like the Go client', async () => {
+    const { url } = await setup()
+    const res = await fetch(`${url('consumer-supernode')}/api/v2/flavors/k8slice?filter[architecture][match]=amd64&filter[cpu][range][min]=2&filter[memory][range][min]=4Gi`)
+    expect(res.status).toBe(200)
+    const flavours = (await res.json()) as { flavorID: string; owner: { ID: string } }[]
+    expect(flavours.map((f) => [f.flavorID, f.owner.ID])).toEqual([
+      ['provider.local-k8slice-a001', 'provider-node'],
+      ['provider.local-k8slice-g001', 'provider-node'],
+    ])
+    const all = await fetch(`${url('catalog')}/api/v2/flavors`)
+    expect(((await all.json()) as unknown[]).length).toBe(3)
+  })
+
+  it('answers within the peer timeout plus a margin when one peer never answers and one answers 500, naming both', async () => {
+    const { url, federation } = await setup({ fresh: true })
+    const silent = await server(startSilentServer())
+    const broken = await server(startBrokenServer())
+    const supernode = federation.participants.find((p) => p.spec.id === 'consumer-supernode')!.participant
+    await registerPeer(supernode.discovery.peers, 'consumer-supernode', peer('silent-supernode', silent.url))
+    await registerPeer(supernode.discovery.peers, 'consumer-supernode', peer('broken-supernode', broken.url))
+    const started = performance.now()
+    const res = await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?${selector}`)
+    const elapsed = performance.now() - started
+    const body = (await res.json()) as { candidates: Candidate[]; failedPeers: { peerId: string; kind: string }[] }
+    expect(body.candidates.length).toBe(2)
+    expect(body.failedPeers).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ peerId: 'silent-supernode', kind: 'timeout' }),
+        expect.objectContaining({ peerId: 'broken-supernode', kind: 'status' }),
+      ]),
+    )
+    expect(elapsed).toBeLessThan(PEER_TIMEOUT_MS + 400)
+  })
+
+  it('lists a FLUIDOS Go peer with its exact query grammar, storage prefix included, and handles its 204', async () => {
+    const { url, federation } = await setup({ fresh: true })
+    const goNode = await server(startGoNode([goFlavour]))
+    const emptyGoNode = await server(startGoNode([]))
+    const consumer = federation.participants.find((p) => p.spec.id === 'consumer-node')!.participant
+    await registerPeer(consumer.discovery.peers, 'consumer-node', { ...peer('go-node', goNode.url), role: 'node', protocol: 'fluidos-go' })
+    await registerPeer(consumer.discovery.peers, 'consumer-node', { ...peer('empty-go-node', emptyGoNode.url), role: 'node', protocol: 'fluidos-go' })
+    const res = await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=4&filter[storage][range][min]=0&filter[gpu][range][min]=0`)
+    const body = (await res.json()) as { candidates: Candidate[]; failedPeers: unknown[] }
+    expect(body.failedPeers).toEqual([])
+    expect(body.candidates.map((c) => [c.flavor.flavorID, c.route])).toEqual(
+      expect.arrayContaining([['fluidos.eu-k8slice-7f3a', ['go-node']]]),
+    )
+    expect(goNode.requests).toEqual(['/api/v2/flavors/k8slice?filter[cpu][range][min]=4&filter[storage][range][min]=0'])
+  })
+
+  it.each([
+    ['consumer-node', '/api/v2/flavors/k8slice?filter[cpu][range]=1'],
+    ['consumer-node', '/discovery/v1/flavors/k8slice?filter[cpu][range][min]=4&filter[cpu][range][max]=2'],
+    ['consumer-supernode', '/api/v2/flavors/k8slice?filter[ram][match]=1'],
+    ['provider-supernode', '/api/v2/flavors/service?filter[cpu][match]=1'],
+    ['catalog', '/api/v2/flavors/k8slice?filter[memory][range][min]=lots'],
+  ])('answers a bad selector at %s with 400', async (id, path) => {
+    const { url } = await setup()
+    const res = await fetch(`${url(id)}${path}`)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({ code: 'INVALID_SELECTOR' })
+  })
+
+  it('refuses publications from strangers and of foreign flavours', async () => {
+    const { url } = await setup()
+    const stranger = await fetch(`${url('catalog')}/rear/v1/publications/stranger`, { method: 'PUT', body: JSON.stringify({ flavors: [] }) })
+    expect(stranger.status).toBe(403)
+    const foreign = await fetch(`${url('catalog')}/rear/v1/publications/provider-node`, { method: 'PUT', body: JSON.stringify({ flavors: [goFlavour] }) })
+    expect(foreign.status).toBe(403)
+  })
+
+  const peer = (id: string, baseUrl: string): Peer => ({ id, domain: id, role: 'supernode', baseUrl, protocol: 'rear-cloud' })
+
+  async function server(starting: Promise<TestServer>): Promise<TestServer> {
+    const started = await starting
+    cleanups.push(() => started.close())
+    return started
+  }
+
+  let shared: Promise<{ federation: Federation; url: (id: string) => string }> | undefined
+
+  async function setup(options: { fresh?: boolean } = {}) {
+    if (options.fresh) return start()
+    shared ??= start()
+    return shared
+  }
+
+  function start() {
+    return (async () => {
+      const participants = await Promise.all(DEFAULT_FEDERATION.map(async (p) => ({ ...p, port: await freePort() })))
+      const federation = await startFederation({
+        participants,
+        emulators: { dynamoEndpoint: inject('dynamoEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
+        tablePrefix: `fed-${randomUUID().slice(0, 8)}`,
+        env: { PEER_TIMEOUT_MS: String(PEER_TIMEOUT_MS) },
+      })
+      cleanups.push(() => federation.stop())
+      const url = (id: string) => federation.participants.find((p) => p.spec.id === id)!.url
+      return { federation, url }
+    })()
+  }
+})
