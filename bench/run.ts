@@ -3,6 +3,7 @@ import { cpus } from 'node:os'
 import { startEmulators } from '../local/emulators.ts'
 import { benchList, benchReservePurchase, measureBaseline } from './provider-bench.ts'
 import { benchBundles } from './bundle-bench.ts'
+import { benchFanOut } from './fanout-bench.ts'
 import type { Figure } from './stats.ts'
 import { printFigures, progress } from './stats.ts'
 
@@ -16,6 +17,7 @@ async function main() {
       { name: 'baseline: DynamoDB GetItem round trip, p99', value: baseline.p99, unit: 'ms' },
       ...(await benchList(emulators, baseline)),
       ...(await benchReservePurchase(emulators, baseline)),
+      ...(await benchFanOut(emulators)),
       ...(await benchBundles()),
     ]
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`

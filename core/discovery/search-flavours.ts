@@ -84,10 +84,10 @@ function plausible(peer: Peer, selfId: string, hopLimit: number) {
     item.route[0] === peer.id && !item.route.includes(selfId) && item.route.length <= hopLimit + 1 && new Set(item.route).size === item.route.length
 }
 
-async function fanOut(deps: DiscoveryDeps, request: RelayRequest): Promise<RelayAnswer> {
+async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise<Peer[]>): Promise<RelayAnswer> {
   const visited = request.visited.includes(deps.self.id) ? request.visited : [...request.visited, deps.self.id]
   const rank = (peer: Peer) => (peer.role === 'catalog' ? 1 : 0)
-  const targets = (await deps.peers.list()).filter((peer) => !visited.includes(peer.id)).sort((a, b) => rank(a) - rank(b))
+  const targets = (await known).filter((peer) => !visited.includes(peer.id)).sort((a, b) => rank(a) - rank(b))
   if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [] }
   const timeoutMs = Math.max(MIN_PEER_TIMEOUT_MS, Math.min(deps.settings.peerTimeoutMs, request.budgetMs - RELAY_MARGIN_MS))
   const forwarded: RelayRequest = { ...request, visited, hopsLeft: request.hopsLeft - 1, budgetMs: timeoutMs - RELAY_MARGIN_MS }
@@ -130,9 +130,11 @@ async function remember(deps: DiscoveryDeps, found: readonly DiscoveredFlavour[]
  * start at this participant. A node answering another participant does not fan out.
  */
 export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest, options: { fanOut: boolean }): Promise<RelayAnswer> {
+  const peers = options.fanOut ? deps.peers.list() : Promise.resolve([])
+  peers.catch(() => {})
   const local = await knownLocally(deps, request)
   if (local.length > 0 || !options.fanOut) return { results: dedupe(local), failed: [] }
-  const remote = await fanOut(deps, request)
+  const remote = await fanOut(deps, request, peers)
   const results = dedupe(remote.results)
   await remember(deps, results)
   return { results: via(deps.self.id, results), failed: remote.failed }
