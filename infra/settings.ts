@@ -14,7 +14,7 @@ export const participant = {
 }
 
 /** Lambda runtime for every function: Node 22 (the code also runs on Node 20, as the tests do). */
-export const runtime = 'nodejs22.x'
+export const runtime = 'nodejs22.x' as const
 
 /** The same bundling `npm run build` measures: ESM, minified, lazily imported modules split out. */
 export const bundling = { format: 'esm' as const, minify: true, splitting: true }
