@@ -11,7 +11,8 @@ import type { Contract } from '../../core/contracts/model.ts'
 import type { ContractRepository, PurchasePlan } from '../../core/contracts/ports.ts'
 import type { Allocation } from '../../core/allocations/model.ts'
 
-function copy<T>(value: T): T {
+/** A deep copy that keeps (immutable) Quantity instances and Dates. */
+export function copy<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copy) as T
   if (value instanceof Date) return new Date(value) as T
   if (value instanceof Quantity || value === null || typeof value !== 'object') return value

@@ -1,0 +1,29 @@
+import type { Clock, IdGenerator, Logger } from '../shared/ports.ts'
+import type { NodeIdentity } from '../flavours/model.ts'
+import type { PeerRepository } from '../peers/ports.ts'
+import type { ReserveDeps } from '../reservations/reserve-flavour.ts'
+import type { PurchaseDeps } from '../contracts/purchase-flavour.ts'
+import type { AgentCommands, ChainQueue, ChainTransport, GoProviderClient, HopRepository } from './ports.ts'
+
+export interface ChainSettings {
+  /** How long a hop waits for its downstream's answer before failing the chain, in seconds (≤ 900, SQS's delay limit). */
+  hopTimeoutSeconds: number
+}
+
+/** Everything a participant needs to take part in reservation chains, in any position. */
+export interface ChainDeps {
+  self: NodeIdentity
+  hops: HopRepository
+  peers: PeerRepository
+  transport: ChainTransport
+  queue: ChainQueue
+  goProviders: GoProviderClient
+  agent: AgentCommands
+  /** The provider end: the same use cases as the REAR provider API. */
+  reserve: ReserveDeps
+  purchase: PurchaseDeps
+  clock: Clock
+  ids: IdGenerator
+  logger: Logger
+  settings: ChainSettings
+}

@@ -1,0 +1,156 @@
+import { ContentionError } from '../../core/shared/errors.ts'
+import type { Allocation } from '../../core/allocations/model.ts'
+import type { Contract } from '../../core/contracts/model.ts'
+import type { ChainDeps } from '../../core/chain/chain-deps.ts'
+import type { ChainMessage, Hop } from '../../core/chain/model.ts'
+import type { GoProviderClient, HopEffects, HopRepository, NetworkEvent } from '../../core/chain/ports.ts'
+import { handleChainMessage } from '../../core/chain/handle-chain-message.ts'
+import { publishFlavour } from '../../core/flavours/publish-flavour.ts'
+import type { Flavour } from '../../core/flavours/model.ts'
+import type { Peer } from '../../core/peers/model.ts'
+import { PeerUnavailableError } from '../../core/shared/errors.ts'
+import { FakeClock } from './fake-clock.ts'
+import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
+import { InMemoryProviderStore, copy } from './in-memory-provider-store.ts'
+import { RecordingLogger } from './silent-logger.ts'
+import { SequentialIds } from './sequential-ids.ts'
+import { aProvider } from './factories.ts'
+
+export class InMemoryHops implements HopRepository {
+  readonly hops = new Map<string, Hop>()
+  readonly contracts = new Map<string, Contract>()
+  readonly allocations = new Map<string, Allocation>()
+  readonly events = new Map<string, NetworkEvent>()
+
+  async get(chainId: string) {
+    const hop = this.hops.get(chainId)
+    return hop ? copy(hop) : undefined
+  }
+
+  private apply(effects: HopEffects = {}) {
+    if (effects.contract) this.contracts.set(effects.contract.id, effects.contract)
+    if (effects.allocation) this.allocations.set(effects.allocation.id, effects.allocation)
+    if (effects.networkEvent) this.events.set(effects.networkEvent.id, effects.networkEvent)
+  }
+
+  async create(hop: Hop, effects?: HopEffects) {
+    if (this.hops.has(hop.chainId)) return false
+    this.hops.set(hop.chainId, copy(hop))
+    this.apply(effects)
+    return true
+  }
+
+  async save(hop: Hop, expectedVersion: number, effects?: HopEffects) {
+    if (this.hops.get(hop.chainId)?.version !== expectedVersion) throw new ContentionError()
+    this.hops.set(hop.chainId, copy(hop))
+    this.apply(effects)
+  }
+}
+
+export interface ChainParticipant {
+  id: string
+  peers: InMemoryPeers
+  deps: ChainDeps & { candidates: InMemoryRemoteFlavours }
+  store: InMemoryProviderStore
+  hops: InMemoryHops
+  commands: NetworkEvent[]
+}
+
+/** Chain participants in one process; messages wait in a queue until the test delivers them. */
+export class FakeChainNetwork {
+  readonly clock = new FakeClock()
+  readonly logger = new RecordingLogger()
+  readonly participants = new Map<string, ChainParticipant>()
+  readonly pending: { to: string; message: ChainMessage }[] = []
+  readonly delayed: { to: string; message: ChainMessage }[] = []
+  readonly delivered: { to: string; message: ChainMessage }[] = []
+  readonly sent: ChainMessage[] = []
+  readonly down = new Set<string>()
+  goProvider: GoProviderClient = {
+    reserve: async () => ({ transactionId: 'go-tx-1' }),
+    purchase: async () => {
+      throw new PeerUnavailableError('go', 'not configured')
+    },
+  }
+
+  add(id: string, domain: string): ChainParticipant {
+    const store = new InMemoryProviderStore()
+    const hops = new InMemoryHops()
+    const commands: NetworkEvent[] = []
+    const self = { id, ip: `${id}:1`, domain, liqoId: `liqo-${id}` }
+    const ids = new SequentialIds()
+    const reserve = { flavours: store.flavourRepository, reservations: store.reservationRepository, clock: this.clock, ids, logger: this.logger, transactionTtlMs: 3_600_000 }
+    const peers = new InMemoryPeers()
+    const participant: ChainParticipant = {
+      id,
+      peers,
+      store,
+      hops,
+      commands,
+      deps: {
+        self,
+        hops,
+        peers,
+        candidates: new InMemoryRemoteFlavours(),
+        transport: {
+          send: async (peer: Peer, message: ChainMessage) => {
+            if (this.down.has(peer.id)) throw new PeerUnavailableError(peer.id, 'connection refused')
+            this.sent.push(message)
+            this.pending.push({ to: peer.id, message })
+          },
+        },
+        queue: {
+          enqueue: async (message: ChainMessage, delaySeconds?: number) => {
+            ;(delaySeconds ? this.delayed : this.pending).push({ to: id, message })
+          },
+        },
+        goProviders: { reserve: (...args) => this.goProvider.reserve(...args), purchase: (...args) => this.goProvider.purchase(...args) },
+        agent: { deployVirtualRouter: async (event) => void commands.push(event) },
+        reserve,
+        purchase: {
+          ...reserve,
+          contracts: store.contractRepository,
+          cluster: { peeringCredentials: async () => ({ clusterId: `liqo-${id}`, kubeconfig: 'a3ViZQ==' }) },
+          self: aProvider({ id, domain }),
+          contractTtlMs: 365 * 86_400_000,
+        },
+        clock: this.clock,
+        ids,
+        logger: this.logger,
+        settings: { hopTimeoutSeconds: 30 },
+      },
+    }
+    this.participants.set(id, participant)
+    return participant
+  }
+
+  /** Every participant knows its neighbours on the path, both ways. */
+  path(...ids: string[]): void {
+    ids.forEach((id, i) => {
+      for (const other of [ids[i - 1], ids[i + 1]]) {
+        if (!other) continue
+        const peer: Peer = { id: other, domain: other, role: 'supernode', baseUrl: `http://${other}`, protocol: 'rear-cloud' }
+        this.participants.get(id)!.peers.peers.set(other, peer)
+      }
+    })
+  }
+
+  async sell(id: string, flavour: Flavour): Promise<void> {
+    await publishFlavour(this.participants.get(id)!.store.flavourRepository, flavour)
+  }
+
+  async deliver(entry: { to: string; message: ChainMessage }): Promise<void> {
+    this.delivered.push(entry)
+    await handleChainMessage(this.participants.get(entry.to)!.deps, entry.message)
+  }
+
+  /** Delivers queued messages, in order, until none are left. */
+  async runUntilIdle(limit = 200): Promise<void> {
+    for (let i = 0; i < limit && this.pending.length; i++) await this.deliver(this.pending.shift()!)
+  }
+
+  async fireTimeouts(): Promise<void> {
+    this.pending.push(...this.delayed.splice(0))
+    await this.runUntilIdle()
+  }
+}

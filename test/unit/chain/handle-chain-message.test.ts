@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest'
+import { handleChainMessage } from '../../../core/chain/handle-chain-message.ts'
+import { purchaseChain, startChain } from '../../../core/chain/start-chain.ts'
+import { Quantity } from '../../../core/quantity/quantity.ts'
+import type { K8SliceFlavour } from '../../../core/flavours/model.ts'
+import { FakeChainNetwork } from '../../support/fake-chain-network.ts'
+import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
+
+const FLAVOUR = 'provider.local-k8slice-0001'
+const configuration = { type: 'k8slice' as const, cpu: Quantity.parse('2'), memory: Quantity.parse('4Gi'), pods: Quantity.parse('10') }
+
+describe(handleChainMessage.name, () => {
+  it('reserves and purchases across four participants, each hop holding its own contract', async () => {
+    const { network, start, hopAt } = await setup()
+    const origin = await start()
+    await network.runUntilIdle()
+    for (const id of ['consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node']) {
+      expect(hopAt(id, origin.chainId).state, id).toBe('purchased')
+      expect(network.participants.get(id)!.commands, `${id} told its Network Manager`).toHaveLength(1)
+    }
+    const relays = ['consumer-node', 'consumer-supernode', 'provider-supernode']
+    for (const id of relays) expect(network.participants.get(id)!.hops.contracts.size, id).toBe(1)
+    const provider = network.participants.get('provider-node')!.store
+    expect(provider.contracts.size).toBe(1)
+    expect([...provider.allocations.values()]).toEqual([expect.objectContaining({ type: 'Node', status: 'inactive' })])
+    const remainder = [...provider.flavours.values()][0]!.flavour as K8SliceFlavour
+    expect(remainder.spec.characteristics.cpu.toString()).toBe('6')
+    const consumer = network.participants.get('consumer-node')!.hops
+    expect([...consumer.allocations.values()]).toEqual([expect.objectContaining({ type: 'VirtualNode', status: 'inactive' })])
+    const chainContract = [...network.participants.get('consumer-supernode')!.hops.contracts.values()][0]!
+    expect(chainContract.extraInformation).toMatchObject({ chainId: origin.chainId, upstream: 'consumer-node', downstream: 'provider-supernode' })
+    expect(hopAt('consumer-supernode', origin.chainId).downstreamContractId).toBe(`contract-${origin.chainId}-provider-supernode`)
+  })
+
+  it('changes nothing when every message is delivered a second time', async () => {
+    const { network, start } = await setup()
+    await start()
+    await network.runUntilIdle()
+    const sentBefore = network.sent.length
+    const snapshot = () =>
+      [...network.participants.values()].map((p) => [p.hops.contracts.size, p.hops.allocations.size, p.hops.events.size, p.store.contracts.size, p.store.allocations.size, p.commands.length])
+    const before = snapshot()
+    for (const entry of [...network.delivered]) await network.deliver(entry)
+    await network.runUntilIdle()
+    expect(snapshot()).toEqual(before)
+    expect(network.sent.length).toBe(sentBefore)
+  })
+
+  it('fails cleanly when the provider refuses, and every hop knows where and why', async () => {
+    const { network, start, hopAt } = await setup()
+    const provider = network.participants.get('provider-node')!
+    await provider.store.reservationRepository.createHold({
+      ...(await blockingTransaction(provider)),
+    })
+    const origin = await start()
+    await network.runUntilIdle()
+    for (const id of ['consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node']) {
+      expect(hopAt(id, origin.chainId)).toMatchObject({ state: 'failed', failure: { hop: 'provider-node', code: 'CAPACITY_UNAVAILABLE' } })
+    }
+  })
+
+  it('fails cleanly when the provider is unreachable', async () => {
+    const { network, start, hopAt } = await setup()
+    network.down.add('provider-node')
+    const origin = await start()
+    await network.runUntilIdle()
+    expect(hopAt('consumer-node', origin.chainId)).toMatchObject({ state: 'failed', failure: { hop: 'provider-node', code: 'PEER_UNAVAILABLE' } })
+    expect(hopAt('provider-supernode', origin.chainId).state).toBe('failed')
+  })
+
+  it('fails on a hop timeout, tells upstream, releases downstream, and releases a late reservation', async () => {
+    const { network, start, hopAt } = await setup()
+    const origin = await start()
+    await network.deliver(network.pending.shift()!)
+    await network.deliver(network.pending.shift()!)
+    const toProvider = network.pending.splice(0)
+    await network.fireTimeouts()
+    expect(hopAt('consumer-node', origin.chainId)).toMatchObject({ state: 'failed', failure: { code: 'HOP_TIMEOUT' } })
+    network.pending.push(...toProvider)
+    await network.runUntilIdle()
+    const provider = network.participants.get('provider-node')!
+    const tx = [...provider.store.transactions.values()][0]!
+    expect(tx.status).toBe('released')
+    expect(provider.store.pools.get(FLAVOUR)?.free.cpu).toBe(8e9)
+  })
+
+  it('answers expired when a deferred purchase comes after the hold expired, and keeps nothing held', async () => {
+    const { network, start, hopAt } = await setup()
+    const origin = await start({ deferPurchase: true })
+    await network.runUntilIdle()
+    expect(hopAt('consumer-node', origin.chainId).state).toBe('reserved')
+    network.clock.advance(3_600_000)
+    await purchaseChain(network.participants.get('consumer-node')!.deps, origin.chainId)
+    await network.runUntilIdle()
+    expect(hopAt('consumer-node', origin.chainId)).toMatchObject({ state: 'failed', failure: { hop: 'provider-node', code: 'TRANSACTION_EXPIRED' } })
+    expect(network.participants.get('provider-node')!.store.pools.get(FLAVOUR)?.free.cpu).toBe(8e9)
+  })
+
+  it('uses the synchronous calls of a FLUIDOS Go provider as the last hop', async () => {
+    const { network, start, hopAt } = await setup({ goProvider: true })
+    network.goProvider = {
+      reserve: async () => ({ transactionId: 'go-tx-9' }),
+      purchase: async () => ({ contractId: 'go-contract', contract: (await goContract()) }),
+    }
+    const origin = await start()
+    await network.runUntilIdle()
+    expect(hopAt('provider-supernode', origin.chainId)).toMatchObject({ state: 'purchased', downstreamTransactionId: 'go-tx-9', downstreamContractId: 'go-contract' })
+    expect(hopAt('consumer-node', origin.chainId).state).toBe('purchased')
+  })
+
+  async function goContract() {
+    const { readFileSync } = await import('node:fs')
+    return JSON.parse(readFileSync(new URL('../../fixtures/wire/contract.json', import.meta.url), 'utf8'))
+  }
+
+  async function blockingTransaction(provider: ReturnType<FakeChainNetwork['add']>) {
+    const pool = provider.store.pools.get(FLAVOUR)!
+    return {
+      id: 'blocker',
+      flavourId: FLAVOUR,
+      poolId: FLAVOUR,
+      buyer: { id: 'someone', ip: '', domain: '' },
+      clusterId: 'x',
+      hold: { ...pool.free },
+      flavour: provider.store.flavours.get(FLAVOUR)!.flavour,
+      createdAt: new Date(0),
+      expiresAt: new Date('2030-01-01'),
+      status: 'reserved' as const,
+      version: 0,
+    }
+  }
+
+  async function setup(input: { goProvider?: boolean } = {}) {
+    const network = new FakeChainNetwork()
+    for (const [id, domain] of [
+      ['consumer-node', 'consumer.local'],
+      ['consumer-supernode', 'consumer.local'],
+      ['provider-supernode', 'provider.local'],
+      ['provider-node', 'provider.local'],
+    ]) network.add(id!, domain!)
+    network.path('consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node')
+    if (input.goProvider) network.participants.get('provider-supernode')!.peers.peers.get('provider-node')!.protocol = 'fluidos-go'
+    const flavour = aK8SliceFlavour({ owner: aProvider({ id: 'provider-node', domain: 'provider.local' }) })
+    await network.sell('provider-node', flavour)
+    const consumer = network.participants.get('consumer-node')!
+    await consumer.deps.candidates.put([
+      { flavour, route: ['consumer-supernode', 'provider-supernode', 'provider-node'], seenAt: network.clock.now(), expiresAt: new Date(network.clock.now().getTime() + 300_000) },
+    ])
+    const start = (options: { deferPurchase?: boolean } = {}) =>
+      startChain(consumer.deps, { flavourId: FLAVOUR, providerId: 'provider-node', configuration, ...options })
+    const hopAt = (id: string, chainId: string) => network.participants.get(id)!.hops.hops.get(chainId)!
+    return { network, start, hopAt }
+  }
+})
+
