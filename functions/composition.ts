@@ -17,6 +17,12 @@ import { DynamoRemoteFlavourRepository } from '../adapters/dynamo/dynamo-remote-
 import { HttpPeerGateway } from '../adapters/http/http-peer-gateway.ts'
 import { StaticCluster } from '../adapters/cluster/static-cluster.ts'
 import { JsonLogger } from '../adapters/logging/json-logger.ts'
+import type { ChainDeps } from '../core/chain/chain-deps.ts'
+import { DynamoHopRepository } from '../adapters/dynamo/dynamo-hop-repository.ts'
+import { HttpChainTransport } from '../adapters/http/http-chain-transport.ts'
+import type { SqsConfig } from '../adapters/sqs/sqs-client.ts'
+import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
+import { SqsAgentCommands, SqsChainQueue } from '../adapters/sqs/sqs-chain-queue.ts'
 import type { ParticipantConfig } from './config.ts'
 import type { AppDeps } from './http/create-app.ts'
 import { adminToken } from './http/middleware.ts'
@@ -27,6 +33,7 @@ export interface Runtime {
   ids?: IdGenerator
   logger?: Logger
   fetch?: typeof fetch
+  sqs?: SqsConfig
 }
 
 export interface Participant {
@@ -35,6 +42,7 @@ export interface Participant {
   sweep: SweepDeps & { remote: RemoteFlavourRepository[] }
   discovery: DiscoveryDeps
   publish: PublishDeps
+  chain: ChainDeps
 }
 
 /** Wires one participant: adapters on its table, injected clock and ids, use-case dependencies by role. */
@@ -70,6 +78,24 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   }
   const publication: AcceptPublicationDeps = { published, peers, clock, logger, publicationTtlMs: config.publicationTtlMs }
   const reserve = { flavours, reservations, clock, ids, logger, transactionTtlMs: config.transactionTtlMs }
+  const purchase = { ...reserve, contracts, cluster, self, contractTtlMs: config.contractTtlMs }
+  const sqs = createSqsClient(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
+  const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch)
+  const chain: ChainDeps = {
+    self,
+    hops: new DynamoHopRepository(runtime.table),
+    peers,
+    transport,
+    queue: new SqsChainQueue(sqs, config.chainQueueUrl),
+    goProviders: transport,
+    agent: new SqsAgentCommands(sqs, config.agentQueueUrl),
+    reserve,
+    purchase,
+    clock,
+    ids,
+    logger,
+    settings: { hopTimeoutSeconds: config.hopTimeoutSeconds },
+  }
   const app: AppDeps = {
     role: config.role,
     participantId: config.id,
@@ -78,13 +104,14 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     provider: {
       flavours,
       reserve,
-      purchase: { ...reserve, contracts, cluster, self, contractTtlMs: config.contractTtlMs },
+      purchase,
       ...(aggregator ? { list: (selector, correlationId) => relayedFlavours({ ...discovery }, selector, correlationId) } : {}),
     },
     admin: { self, clock, flavours, reservations, contracts },
     peers: { selfId: config.id, peers },
     discovery,
     ...(aggregator ? { publication } : {}),
+    chain: { ...chain, candidates },
     adminAuth: adminToken(config.adminToken),
   }
   return {
@@ -92,6 +119,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     app,
     discovery,
     sweep: { reservations, clock, logger, remote: aggregator ? [candidates, published] : [candidates] },
+    chain,
     publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
   }
 }

@@ -22,6 +22,10 @@ const envSchema = z.object({
   HOP_LIMIT: z.coerce.number().int().min(0).max(16).default(4),
   CANDIDATE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
   PUBLICATION_TTL_SECONDS: z.coerce.number().int().positive().default(180),
+  CHAIN_QUEUE_URL: z.string().default(''),
+  AGENT_QUEUE_URL: z.string().default(''),
+  SQS_ENDPOINT: z.url().optional(),
+  HOP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(30),
 })
 
 /** Everything a participant's functions are configured with. */
@@ -44,6 +48,11 @@ export interface ParticipantConfig {
   hopLimit: number
   candidateTtlMs: number
   publicationTtlMs: number
+  /** Where chain messages to this participant are queued (empty: the participant takes no part in chains). */
+  chainQueueUrl: string
+  agentQueueUrl: string
+  sqsEndpoint?: string
+  hopTimeoutSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -76,5 +85,9 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     hopLimit: e.HOP_LIMIT,
     candidateTtlMs: e.CANDIDATE_TTL_SECONDS * 1000,
     publicationTtlMs: e.PUBLICATION_TTL_SECONDS * 1000,
+    chainQueueUrl: e.CHAIN_QUEUE_URL,
+    agentQueueUrl: e.AGENT_QUEUE_URL,
+    ...(e.SQS_ENDPOINT ? { sqsEndpoint: e.SQS_ENDPOINT } : {}),
+    hopTimeoutSeconds: e.HOP_TIMEOUT_SECONDS,
   }
 }

@@ -18,6 +18,11 @@ import type { LocalParticipant } from './federation.ts'
 import { DEFAULT_FEDERATION } from './federation.ts'
 import { sampleFlavours } from './sample-flavours.ts'
 import { ensureTable } from './tables.ts'
+import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
+import { processChainBatch } from '../functions/queues/chain-batch.ts'
+import type { ParticipantQueues } from './sqs-queues.ts'
+import { ensureParticipantQueues } from './sqs-queues.ts'
+import { startPoller } from './sqs-poller.ts'
 
 export interface FederationOptions {
   participants?: readonly LocalParticipant[]
@@ -43,6 +48,7 @@ export interface RunningParticipant {
   spec: LocalParticipant
   url: string
   participant: Participant
+  queues: ParticipantQueues
 }
 
 export interface Federation {
@@ -94,12 +100,16 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const emulators: Emulators = options.emulators
     ? { ...options.emulators, stop: async () => {} }
     : await startEmulators({ ...(options.dataPath ? { dataPath: options.dataPath } : {}), onProgress: progress })
+  const sqsConfig = { endpoint: emulators.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }
+  const sqs = createSqsClient(sqsConfig)
+  const pollers: { stop(): Promise<void> }[] = []
   const servers: ServerType[] = []
   const timers: NodeJS.Timeout[] = []
   const running: RunningParticipant[] = []
   try {
     for (const spec of options.participants ?? DEFAULT_FEDERATION) {
       progress(`starting ${spec.role} ${spec.id} on ${host}:${spec.port}`)
+      const queues = await ensureParticipantQueues(sqs, `${options.tablePrefix ?? 'rear'}-${spec.id}`)
       const config = loadConfig({
         REAR_ROLE: spec.role,
         PARTICIPANT_ID: spec.id,
@@ -108,16 +118,19 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         TABLE_NAME: `${options.tablePrefix ?? 'rear'}-${spec.id}`,
         LIQO_CLUSTER_ID: `liqo-${spec.id}`,
         PEERING_KUBECONFIG: Buffer.from(`# local fake kubeconfig of ${spec.id}\n`).toString('base64'),
+        CHAIN_QUEUE_URL: queues.chain,
+        AGENT_QUEUE_URL: queues.agent,
         ...options.env,
       })
       const table = createTableContext({ tableName: config.tableName, endpoint: emulators.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
       await ensureTable(table)
       const logger = options.logs ? new JsonLogger({ participant: spec.id, role: spec.role }) : silentLogger
-      const participant = composeParticipant(config, { table, clock, logger })
+      const participant = composeParticipant(config, { table, clock, logger, sqs: sqsConfig })
+      pollers.push(startPoller(sqs, queues.chain, (records) => processChainBatch(participant.chain, records)))
       if (spec.seller) for (const flavour of sampleFlavours(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
       timers.push(setInterval(() => void sweep(participant).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
-      running.push({ spec, url: `http://${host}:${spec.port}`, participant })
+      running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues })
     }
     await registerPeers(running, host)
     for (const p of running.filter((r) => r.spec.seller)) {
@@ -126,6 +139,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       timers.push(setInterval(() => void publishToAggregators(p.participant.publish).catch(() => {}), options.publishEveryMs ?? 30_000).unref())
     }
   } catch (error) {
+    await Promise.all(pollers.map((p) => p.stop()))
     servers.forEach((s) => s.close())
     await emulators.stop()
     throw error
@@ -135,6 +149,8 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     participants: running,
     async stop() {
       timers.forEach(clearInterval)
+      await Promise.all(pollers.map((p) => p.stop()))
+      sqs.destroy()
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
       await emulators.stop()
     },

@@ -19,6 +19,8 @@ export const key = {
   peer: (id: string) => ({ pk: `PEER#${id}`, sk: 'META' }),
   remoteFlavour: (kind: RemoteKind, providerKey: string) => ({ pk: `${kind}#${providerKey}`, sk: 'META' }),
   publisherSet: (publisherId: string) => ({ pk: `PUBSET#${publisherId}`, sk: 'META' }),
+  hop: (chainId: string) => ({ pk: `CHAIN#${chainId}`, sk: 'HOP' }),
+  networkEvent: (id: string) => ({ pk: `NET#${id}`, sk: 'META' }),
 } as const
 
 /** The available-flavours index is spread over this many partitions, queried in parallel. */

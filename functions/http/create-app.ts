@@ -14,6 +14,9 @@ import type { AcceptPublicationDeps } from '../../core/discovery/accept-publicat
 import { discoveryRoutes } from './discovery-routes.ts'
 import { publicationRoutes, relayRoutes } from './relay-routes.ts'
 import { peerAdminRoutes } from './peer-admin-routes.ts'
+import type { ChainDeps } from '../../core/chain/chain-deps.ts'
+import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
+import { chainRoutes, operationRoutes } from './chain-routes.ts'
 import { adminRoutes } from './admin-routes.ts'
 
 
@@ -28,6 +31,7 @@ export interface AppDeps {
   discovery: DiscoveryDeps
   /** Supernodes and catalogs accept publications from providers. */
   publication?: AcceptPublicationDeps
+  chain: ChainDeps & { candidates: RemoteFlavourRepository }
   /** Guards the REAR API between participants (signed calls land here). */
   peerAuth?: AuthMiddleware
   /** Guards the operator API. */
@@ -50,6 +54,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', relayRoutes(deps.discovery))
   if (deps.role === 'node') app.route('/', discoveryRoutes(deps.discovery))
   if (deps.publication) app.route('/', publicationRoutes(deps.publication))
+  app.route('/', chainRoutes(deps.chain))
+  if (deps.role === 'node') app.route('/', operationRoutes(deps.chain))
   app.route('/', adminRoutes(deps.admin))
   app.route('/', peerAdminRoutes(deps.peers))
   let document: Promise<object> | undefined

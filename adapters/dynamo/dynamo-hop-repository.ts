@@ -1,0 +1,77 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { ContentionError } from '../../core/shared/errors.ts'
+import type { Hop } from '../../core/chain/model.ts'
+import type { HopEffects, HopRepository } from '../../core/chain/ports.ts'
+import { hopFromStored, hopToStored } from '../../core/wire/chain-codec.ts'
+import type { TableContext } from './document-client.ts'
+import { allocationToItem, contractToItem } from './item-mappers.ts'
+import { key } from './table-schema.ts'
+import { ConditionsFailed, transactWrite } from './transact.ts'
+
+type Items = Parameters<typeof transactWrite>[1]
+
+/** Chain hops on DynamoDB: the hop and its contract, allocation and network event commit together. */
+export class DynamoHopRepository implements HopRepository {
+  constructor(private readonly table: TableContext) {}
+
+  async get(chainId: string): Promise<Hop | undefined> {
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key.hop(chainId), ConsistentRead: true }))
+    return Item ? hopFromStored(JSON.parse(Item.hop as string)) : undefined
+  }
+
+  private effectItems(effects: HopEffects = {}): Items {
+    const TableName = this.table.tableName
+    const items: Items = []
+    const once = 'attribute_not_exists(pk)'
+    if (effects.contract) items.push({ Put: { TableName, Item: contractToItem(effects.contract), ConditionExpression: once } })
+    if (effects.allocation) items.push({ Put: { TableName, Item: allocationToItem(effects.allocation), ConditionExpression: once } })
+    if (effects.networkEvent) {
+      const e = effects.networkEvent
+      items.push({
+        Put: {
+          TableName,
+          Item: { ...key.networkEvent(e.id), kind: 'network-event', chainId: e.chainId, contractId: e.contractId, peers: e.peers, at: e.at.toISOString() },
+          ConditionExpression: once,
+        },
+      })
+    }
+    return items
+  }
+
+  private item(hop: Hop) {
+    return { ...key.hop(hop.chainId), kind: 'hop', state: hop.state, version: hop.version, hop: JSON.stringify(hopToStored(hop)) }
+  }
+
+  async create(hop: Hop, effects?: HopEffects): Promise<boolean> {
+    try {
+      await transactWrite(this.table, [
+        { Put: { TableName: this.table.tableName, Item: this.item({ ...hop, version: 0 }), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...this.effectItems(effects),
+      ])
+      return true
+    } catch (error) {
+      if (error instanceof ConditionsFailed) return false
+      throw error
+    }
+  }
+
+  async save(hop: Hop, expectedVersion: number, effects?: HopEffects): Promise<void> {
+    try {
+      await transactWrite(this.table, [
+        {
+          Put: {
+            TableName: this.table.tableName,
+            Item: this.item(hop),
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          },
+        },
+        ...this.effectItems(effects),
+      ])
+    } catch (error) {
+      if (error instanceof ConditionsFailed) throw new ContentionError(`chain ${hop.chainId} changed concurrently`, { cause: error })
+      throw error
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import * as z from 'zod'
+import type { ChainMessage, ChainPayload, Hop, OutboxEntry } from '../chain/model.ts'
+import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
+import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
+import { decodeWith, timestampString } from './wire-object.ts'
+
+const id = z.string().min(1).max(256)
+const failureWire = z.object({ hop: z.string(), code: z.string(), reason: z.string() })
+
+const payloadWire = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('RESERVE'),
+    buyer: nodeIdentityWire,
+    flavorID: id,
+    providerID: id,
+    configuration: configurationWire.optional(),
+  }),
+  z.object({ type: z.literal('RESERVE_OK'), transactionID: id, expirationTime: timestampString }),
+  z.object({ type: z.literal('RESERVE_FAIL'), failure: failureWire }),
+  z.object({ type: z.literal('PURCHASE') }),
+  z.object({ type: z.literal('PURCHASE_OK'), contractID: id, contract: z.unknown() }),
+  z.object({ type: z.literal('PURCHASE_FAIL'), failure: failureWire }),
+  z.object({ type: z.literal('RELEASE'), reason: z.string() }),
+  z.object({ type: z.literal('TIMEOUT'), phase: z.enum(['reserve', 'purchase']) }),
+])
+
+/** A hop-to-hop chain message (rear-cloud's own protocol; flavour and contract parts in FLUIDOS form). */
+export const chainMessageWire = z.strictObject({
+  id: z.string().min(1).max(600),
+  chainId: id,
+  from: id,
+  to: id,
+  route: z.array(id).min(1).max(17),
+  payload: payloadWire,
+  sentAt: timestampString,
+})
+
+function payloadFromWire(wire: z.output<typeof payloadWire>): ChainPayload {
+  switch (wire.type) {
+    case 'RESERVE':
+      return {
+        type: 'RESERVE',
+        buyer: identityFromWire(wire.buyer),
+        flavourId: wire.flavorID,
+        providerId: wire.providerID,
+        ...(wire.configuration ? { configuration: configurationFromWire(wire.configuration) } : {}),
+      }
+    case 'RESERVE_OK':
+      return { type: 'RESERVE_OK', transactionId: wire.transactionID, expiresAt: wire.expirationTime }
+    case 'PURCHASE_OK':
+      return { type: 'PURCHASE_OK', contractId: wire.contractID, contract: wire.contract }
+    default:
+      return wire
+  }
+}
+
+function payloadToWire(payload: ChainPayload): z.input<typeof payloadWire> {
+  switch (payload.type) {
+    case 'RESERVE':
+      return {
+        type: 'RESERVE',
+        buyer: identityToWire(payload.buyer),
+        flavorID: payload.flavourId,
+        providerID: payload.providerId,
+        ...(payload.configuration ? { configuration: configurationToWire(payload.configuration) } : {}),
+      }
+    case 'RESERVE_OK':
+      return { type: 'RESERVE_OK', transactionID: payload.transactionId, expirationTime: payload.expiresAt.toISOString() }
+    case 'PURCHASE_OK':
+      return { type: 'PURCHASE_OK', contractID: payload.contractId, contract: payload.contract }
+    default:
+      return payload
+  }
+}
+
+export function chainMessageFromWire(body: unknown): ChainMessage {
+  const wire = decodeWith(chainMessageWire, body, 'chain message')
+  return { ...wire, payload: payloadFromWire(wire.payload) }
+}
+
+export const chainMessageToWire = (message: ChainMessage) => ({ ...message, payload: payloadToWire(message.payload), sentAt: message.sentAt.toISOString() })
+
+const outboxToWire = (entry: OutboxEntry) =>
+  entry.kind === 'message'
+    ? { kind: 'message', message: chainMessageToWire(entry.message), ...(entry.delaySeconds ? { delaySeconds: entry.delaySeconds } : {}) }
+    : { kind: 'agent', event: { ...entry.event, at: entry.event.at.toISOString() } }
+
+function outboxFromWire(wire: Record<string, unknown>): OutboxEntry {
+  if (wire.kind === 'message') {
+    return { kind: 'message', message: chainMessageFromWire(wire.message), ...(wire.delaySeconds ? { delaySeconds: wire.delaySeconds as number } : {}) }
+  }
+  const event = wire.event as { id: string; chainId: string; contractId: string; peers: string[]; at: string }
+  return { kind: 'agent', event: { id: event.id, chainId: event.chainId, contractId: event.contractId, peers: event.peers, at: new Date(event.at) } }
+}
+
+/** A hop as stored: plain JSON, dates as ISO strings, configuration and messages in their wire forms. */
+export function hopToStored(hop: Hop): Record<string, unknown> {
+  return {
+    ...hop,
+    buyer: identityToWire(hop.buyer),
+    configuration: hop.configuration ? configurationToWire(hop.configuration) : undefined,
+    timeline: hop.timeline.map((t) => ({ ...t, at: t.at.toISOString() })),
+    outbox: hop.outbox.map(outboxToWire),
+    createdAt: hop.createdAt.toISOString(),
+    updatedAt: hop.updatedAt.toISOString(),
+  }
+}
+
+export function hopFromStored(stored: Record<string, unknown>): Hop {
+  const hop = stored as unknown as Hop & { buyer: unknown; configuration?: unknown }
+  return {
+    ...hop,
+    buyer: identityFromWire(decodeWith(nodeIdentityWire, stored.buyer, 'stored buyer')),
+    ...(stored.configuration ? { configuration: configurationFromWire(stored.configuration as { type: string; data: unknown }) } : {}),
+    timeline: (stored.timeline as { at: string; event: string; detail?: string }[]).map((t) => ({ ...t, at: new Date(t.at) })),
+    outbox: (stored.outbox as Record<string, unknown>[]).map(outboxFromWire),
+    createdAt: new Date(stored.createdAt as string),
+    updatedAt: new Date(stored.updatedAt as string),
+  }
+}
