@@ -4,6 +4,7 @@ declare module 'sst' {
   export interface Resource {
     ParticipantTable: { name: string; type: 'sst.aws.Dynamo' }
     ChainQueue: { url: string; type: 'sst.aws.Queue' }
+    AgentQueue: { url: string; type: 'sst.aws.Queue' }
     AdminToken: { value: string; type: 'sst.sst.Secret' }
     PeeringKubeconfig: { value: string; type: 'sst.sst.Secret' }
   }

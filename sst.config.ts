@@ -14,6 +14,7 @@ export default $config({
     await import('./infra/secrets')
     const { api } = await import('./infra/api')
     await import('./infra/cron')
+    await import('./infra/queues')
     return { api: api.url, table: participantTable.name }
   },
 })

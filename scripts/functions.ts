@@ -3,4 +3,5 @@ export const FUNCTIONS = [
   { name: 'participant-api', entry: 'functions/lambda/participant-api.ts' },
   { name: 'expiry-sweeper', entry: 'functions/cron/expiry-sweeper.ts' },
   { name: 'flavour-publisher', entry: 'functions/cron/flavour-publisher.ts' },
+  { name: 'chain-worker', entry: 'functions/queues/chain-worker.ts' },
 ] as const

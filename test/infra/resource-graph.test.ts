@@ -27,14 +27,20 @@ const linkNames = (args: Record<string, unknown>) => new Set(((args.link as { na
 function functionsOf(recorded: Recorded[]) {
   const direct = recorded.filter((r) => r.kind === 'Function').map((r) => r.args)
   const crons = recorded.filter((r) => r.kind === 'Cron').map((r) => r.args.function as Record<string, unknown>)
-  return [...direct, ...crons]
+  const subscribers = recorded.filter((r) => r.kind === 'Queue').flatMap((r) => r.component.subscribers.map((s) => s.handler as Record<string, unknown>))
+  return [...direct, ...crons, ...subscribers]
 }
 
 describe('infrastructure resource graph', () => {
   it('links every function to exactly the tables, queues and secrets its code reads', async () => {
     const { recorded } = await setup('dev')
     const functions = functionsOf(recorded)
-    expect(functions.length).toBeGreaterThanOrEqual(2)
+    expect(functions.map((f) => f.handler).sort()).toEqual([
+      'functions/cron/expiry-sweeper.handler',
+      'functions/cron/flavour-publisher.handler',
+      'functions/lambda/participant-api.handler',
+      'functions/queues/chain-worker.handler',
+    ])
     for (const fn of functions) {
       expect({ handler: fn.handler, links: [...linkNames(fn)].sort() }).toEqual({
         handler: fn.handler,
@@ -45,6 +51,7 @@ describe('infrastructure resource graph', () => {
 
   it('gives every queue subscriber a dead-letter queue and partial batch responses', async () => {
     const { recorded } = await setup('dev')
+    expect(recorded.filter((r) => r.kind === 'Queue' && r.component.subscribers.length > 0).map((r) => r.name)).toEqual(['ChainQueue'])
     for (const queue of recorded.filter((r) => r.kind === 'Queue')) {
       for (const subscriber of queue.component.subscribers) {
         expect(queue.args.dlq, `${queue.name} has a DLQ`).toBeDefined()
