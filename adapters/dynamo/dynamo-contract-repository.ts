@@ -72,7 +72,7 @@ export class DynamoContractRepository implements ContractRepository {
       {
         Delete: {
           TableName,
-          Key: key.buyerKey(tx.buyer.id, tx.flavourId),
+          Key: key.buyerKey(tx.reservationKey, tx.flavourId),
           ConditionExpression: 'attribute_not_exists(pk) OR txId = :tx',
           ExpressionAttributeValues: { ':tx': tx.id },
         },

@@ -47,9 +47,9 @@ export class DynamoReservationRepository implements ReservationRepository {
     return Item ? transactionFromItem(Item) : undefined
   }
 
-  async findByBuyer(buyerId: string, flavourId: string): Promise<Transaction | undefined> {
+  async findByBuyer(reservationKey: string, flavourId: string): Promise<Transaction | undefined> {
     const { Item } = await this.table.client.send(
-      new GetCommand({ TableName: this.name, Key: key.buyerKey(buyerId, flavourId), ConsistentRead: true }),
+      new GetCommand({ TableName: this.name, Key: key.buyerKey(reservationKey, flavourId), ConsistentRead: true }),
     )
     return Item ? this.getTransaction(Item.txId as string) : undefined
   }
@@ -72,14 +72,14 @@ export class DynamoReservationRepository implements ReservationRepository {
         {
           Put: {
             TableName: this.name,
-            Item: { ...key.buyerKey(tx.buyer.id, tx.flavourId), kind: 'buyer-key', txId: tx.id },
+            Item: { ...key.buyerKey(tx.reservationKey, tx.flavourId), kind: 'buyer-key', txId: tx.id },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       ])
     } catch (error) {
       if (!(error instanceof ConditionsFailed)) throw error
-      if (error.at(2)) throw new ReservationKeyTakenError(tx.buyer.id, tx.flavourId)
+      if (error.at(2)) throw new ReservationKeyTakenError(tx.reservationKey, tx.flavourId)
       if (error.at(1)) throw new ContentionError('transaction id collision', { cause: error })
       throw (await this.flavourIsCurrent(tx)) ? new CapacityUnavailableError(tx.flavourId) : new FlavourGoneError(tx.flavourId)
     }
@@ -161,7 +161,7 @@ export class DynamoReservationRepository implements ReservationRepository {
       {
         Delete: {
           TableName: this.name,
-          Key: key.buyerKey(current.buyer.id, current.flavourId),
+          Key: key.buyerKey(current.reservationKey, current.flavourId),
           ConditionExpression: 'attribute_not_exists(pk) OR txId = :tx',
           ExpressionAttributeValues: { ':tx': current.id },
         },

@@ -49,6 +49,7 @@ async function reserveHere(deps: ChainDeps, hop: Hop): Promise<Hop> {
   try {
     const tx = await reserveFlavour(deps.reserve, {
       flavourId: hop.flavourId,
+      reservationKey: `${hop.buyer.id}#${hop.chainId}`,
       buyer: hop.buyer,
       ...(hop.buyerKubeconfig ? { buyerKubeconfig: hop.buyerKubeconfig } : {}),
       ...(hop.configuration ? { configuration: hop.configuration } : {}),

@@ -13,6 +13,8 @@ export interface Transaction {
   flavourId: string
   poolId: string
   buyer: NodeIdentity
+  /** What makes a reservation the same one again: the buyer id (FLUIDOS), or a chain's own key. */
+  reservationKey: string
   /** The buyer's Liqo cluster id (wire `clusterID`). */
   clusterId: string
   /** Kept for peering (agent issue); never sent back to anyone. */

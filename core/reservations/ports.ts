@@ -6,8 +6,8 @@ import type { Transaction } from './model.ts'
  */
 export interface ReservationRepository {
   getTransaction(id: string): Promise<Transaction | undefined>
-  /** The transaction the (buyer, flavour) key points at, whatever its state. */
-  findByBuyer(buyerId: string, flavourId: string): Promise<Transaction | undefined>
+  /** The transaction the (reservation key, flavour) key points at, whatever its state. */
+  findByBuyer(reservationKey: string, flavourId: string): Promise<Transaction | undefined>
   /**
    * Writes `tx` and its hold, decrementing the pool's free capacity, iff the flavour is still the
    * pool's current one (else {@link FlavourGoneError}), the pool has `tx.hold` free (else

@@ -38,6 +38,7 @@ function newTransaction(deps: ReserveDeps, request: ReserveRequest, stored: Stor
     flavourId: stored.flavour.id,
     poolId: stored.poolId,
     buyer: request.buyer,
+    reservationKey: request.reservationKey ?? request.buyer.id,
     clusterId: liqoId,
     ...(request.buyerKubeconfig ? { buyerKubeconfig: request.buyerKubeconfig } : {}),
     ...(request.configuration ? { configuration: request.configuration } : {}),
@@ -86,7 +87,7 @@ async function refresh(deps: ReserveDeps, existing: Transaction, request: Reserv
 }
 
 async function attempt(deps: ReserveDeps, request: ReserveRequest, stored: StoredFlavour, resolved: Configuration, liqoId: string): Promise<Transaction> {
-  const existing = await deps.reservations.findByBuyer(request.buyer.id, stored.flavour.id)
+  const existing = await deps.reservations.findByBuyer(request.reservationKey ?? request.buyer.id, stored.flavour.id)
   if (existing && isLive(existing, deps.clock.now())) return refresh(deps, existing, request, resolved)
   if (existing?.status === 'reserved') await deps.reservations.releaseHold(existing, 'expired', deps.clock.now())
   const tx = newTransaction(deps, request, stored, resolved, liqoId)

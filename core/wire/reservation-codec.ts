@@ -17,6 +17,8 @@ export const reserveRequestWire = wireObject(
 /** RESERVE_FLAVOUR as the Go client sends it (reference §3.6). */
 export interface ReserveRequest {
   flavourId: string
+  /** Replaces the buyer id as the idempotency key (one reservation per chain, not per buyer). */
+  reservationKey?: string
   buyer: NodeIdentity
   buyerKubeconfig?: string
   configuration?: Configuration

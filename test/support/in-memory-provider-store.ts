@@ -67,9 +67,9 @@ export class InMemoryProviderStore {
       const pool = this.pools.get(tx.poolId)
       if (!pool || pool.currentFlavourId !== tx.flavourId) throw new FlavourGoneError(tx.flavourId)
       if (!fits(pool.free, tx.hold)) throw new CapacityUnavailableError(tx.flavourId)
-      const key = `${tx.buyer.id}#${tx.flavourId}`
+      const key = `${tx.reservationKey}#${tx.flavourId}`
       const holder = this.keys.get(key)
-      if (holder && this.transactions.get(holder)?.status === 'reserved') throw new ReservationKeyTakenError(tx.buyer.id, tx.flavourId)
+      if (holder && this.transactions.get(holder)?.status === 'reserved') throw new ReservationKeyTakenError(tx.reservationKey, tx.flavourId)
       pool.free = apply(pool.free, tx.hold, -1)
       pool.version++
       this.transactions.set(tx.id, copy(tx))
@@ -99,7 +99,7 @@ export class InMemoryProviderStore {
       if (pool) pool.free = apply(pool.free, stored.hold, 1)
       stored.status = status
       stored.version++
-      const key = `${stored.buyer.id}#${stored.flavourId}`
+      const key = `${stored.reservationKey}#${stored.flavourId}`
       if (this.keys.get(key) === stored.id) this.keys.delete(key)
       return true
     },
@@ -131,7 +131,7 @@ export class InMemoryProviderStore {
       tx.status = 'purchased'
       tx.contractId = plan.contract.id
       tx.version++
-      const key = `${tx.buyer.id}#${tx.flavourId}`
+      const key = `${tx.reservationKey}#${tx.flavourId}`
       if (this.keys.get(key) === tx.id) this.keys.delete(key)
       this.contracts.set(plan.contract.id, copy(plan.contract))
       this.allocations.set(plan.allocation.id, copy(plan.allocation))

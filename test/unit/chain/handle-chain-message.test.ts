@@ -120,6 +120,7 @@ describe(handleChainMessage.name, () => {
       flavourId: FLAVOUR,
       poolId: FLAVOUR,
       buyer: { id: 'someone', ip: '', domain: '' },
+      reservationKey: 'someone',
       clusterId: 'x',
       hold: { ...pool.free },
       flavour: provider.store.flavours.get(FLAVOUR)!.flavour,
