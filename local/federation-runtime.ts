@@ -1,6 +1,7 @@
 import type { ServerType } from '@hono/node-server'
 import { serve } from '@hono/node-server'
 import { createTableContext } from '../adapters/dynamo/document-client.ts'
+import type { TableContext } from '../adapters/dynamo/document-client.ts'
 import { JsonLogger, silentLogger } from '../adapters/logging/json-logger.ts'
 import type { Clock } from '../core/shared/ports.ts'
 import { systemClock } from '../core/shared/system-clock.ts'
@@ -49,6 +50,7 @@ export interface RunningParticipant {
   url: string
   participant: Participant
   queues: ParticipantQueues
+  table: TableContext
 }
 
 export interface Federation {
@@ -130,7 +132,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       if (spec.seller) for (const flavour of sampleFlavours(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
       timers.push(setInterval(() => void sweep(participant).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
-      running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues })
+      running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues, table })
     }
     await registerPeers(running, host)
     for (const p of running.filter((r) => r.spec.seller)) {

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto'
+import { inject } from 'vitest'
+import { ScanCommand } from '@aws-sdk/lib-dynamodb'
+import { startFederation } from '../../local/federation-runtime.ts'
+import type { FederationOptions } from '../../local/federation-runtime.ts'
+import { DEFAULT_FEDERATION } from '../../local/federation.ts'
+import { freePort } from '../../local/free-port.ts'
+
+/** The five-participant local federation on the shared emulators, on free ports and fresh tables. */
+export async function startTestFederation(options: Omit<FederationOptions, 'participants' | 'emulators' | 'tablePrefix'> = {}) {
+  const participants = await Promise.all(DEFAULT_FEDERATION.map(async (p) => ({ ...p, port: await freePort() })))
+  const federation = await startFederation({
+    ...options,
+    participants,
+    emulators: { dynamoEndpoint: inject('dynamoEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
+    tablePrefix: `fed-${randomUUID().slice(0, 8)}`,
+  })
+  const at = (id: string) => federation.participants.find((p) => p.spec.id === id)!
+  const url = (id: string) => at(id).url
+  const scan = async (id: string, kind?: string) => {
+    const { table } = at(id)
+    const items = (await table.client.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }))).Items ?? []
+    return kind ? items.filter((i) => i.kind === kind) : items
+  }
+  return { federation, at, url, scan }
+}
