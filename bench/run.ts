@@ -4,6 +4,7 @@ import { startEmulators } from '../local/emulators.ts'
 import { benchList, benchReservePurchase, measureBaseline } from './provider-bench.ts'
 import { benchBundles } from './bundle-bench.ts'
 import { benchFanOut } from './fanout-bench.ts'
+import { benchChain } from './chain-bench.ts'
 import type { Figure } from './stats.ts'
 import { printFigures, progress } from './stats.ts'
 
@@ -18,6 +19,7 @@ async function main() {
       ...(await benchList(emulators, baseline)),
       ...(await benchReservePurchase(emulators, baseline)),
       ...(await benchFanOut(emulators)),
+      ...(await benchChain(emulators)),
       ...(await benchBundles()),
     ]
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`

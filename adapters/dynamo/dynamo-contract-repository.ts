@@ -41,7 +41,15 @@ export class DynamoContractRepository implements ContractRepository {
       },
     ]
     if (replacement) {
-      items.push({ Delete: { TableName, Key: key.flavour(replacement.retiredFlavourId), ConditionExpression: 'attribute_exists(pk)' } })
+      items.push({
+        Update: {
+          TableName,
+          Key: key.flavour(replacement.retiredFlavourId),
+          UpdateExpression: 'SET retired = :yes REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(retired)',
+          ExpressionAttributeValues: { ':yes': true },
+        },
+      })
     }
     if (remainder) {
       items.push({ Put: { TableName, Item: flavourToItem(remainder, pool.id), ConditionExpression: 'attribute_not_exists(pk)' } })

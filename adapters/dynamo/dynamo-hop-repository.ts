@@ -1,4 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import { ContentionError } from '../../core/shared/errors.ts'
 import type { Hop } from '../../core/chain/model.ts'
 import type { HopEffects, HopRepository } from '../../core/chain/ports.ts'
@@ -42,12 +43,24 @@ export class DynamoHopRepository implements HopRepository {
     return { ...key.hop(hop.chainId), kind: 'hop', state: hop.state, version: hop.version, hop: JSON.stringify(hopToStored(hop)) }
   }
 
+  /** One conditional write: a plain PutItem when the hop changes alone, a transaction with its effects. */
+  private async write(put: { Item: Record<string, unknown>; ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }, effects?: HopEffects): Promise<void> {
+    const extra = this.effectItems(effects)
+    if (extra.length === 0) {
+      try {
+        await this.table.client.send(new PutCommand({ TableName: this.table.tableName, ...put }))
+        return
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new ConditionsFailed([0], { cause: error })
+        throw error
+      }
+    }
+    await transactWrite(this.table, [{ Put: { TableName: this.table.tableName, ...put } }, ...extra])
+  }
+
   async create(hop: Hop, effects?: HopEffects): Promise<boolean> {
     try {
-      await transactWrite(this.table, [
-        { Put: { TableName: this.table.tableName, Item: this.item({ ...hop, version: 0 }), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...this.effectItems(effects),
-      ])
+      await this.write({ Item: this.item({ ...hop, version: 0 }), ConditionExpression: 'attribute_not_exists(pk)' }, effects)
       return true
     } catch (error) {
       if (error instanceof ConditionsFailed) return false
@@ -57,18 +70,15 @@ export class DynamoHopRepository implements HopRepository {
 
   async save(hop: Hop, expectedVersion: number, effects?: HopEffects): Promise<void> {
     try {
-      await transactWrite(this.table, [
+      await this.write(
         {
-          Put: {
-            TableName: this.table.tableName,
-            Item: this.item(hop),
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          },
+          Item: this.item(hop),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
         },
-        ...this.effectItems(effects),
-      ])
+        effects,
+      )
     } catch (error) {
       if (error instanceof ConditionsFailed) throw new ContentionError(`chain ${hop.chainId} changed concurrently`, { cause: error })
       throw error

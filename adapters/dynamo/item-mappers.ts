@@ -41,6 +41,7 @@ export function flavourFromWireText(wire: string): Flavour {
 export const flavourFromItem = (item: Item): StoredFlavour => ({
   flavour: flavourFromWireText(item.wire as string),
   poolId: item.poolId as string,
+  ...(item.retired ? { retired: true } : {}),
 })
 
 export const freeAttribute = (resource: string) => `free_${resource}`

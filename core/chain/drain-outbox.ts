@@ -21,9 +21,11 @@ const unreachable = (error: unknown) => isRearError(error) && (error.kind === 'p
  * Carries out a hop's outbox and removes what was done. A downstream that cannot be reached fails the
  * chain at once (upstream is told); any other failure leaves the entry for the queue's redelivery.
  */
-export async function drainOutbox(deps: ChainDeps, chainId: string): Promise<void> {
+export async function drainOutbox(deps: ChainDeps, chainId: string, saved?: Hop): Promise<void> {
+  let known = saved
   for (let round = 0; round < 8; round++) {
-    const hop = await deps.hops.get(chainId)
+    const hop = known ?? (await deps.hops.get(chainId))
+    known = undefined
     if (!hop || hop.outbox.length === 0) return
     let next: Hop = { ...hop, outbox: [] }
     let retryLater: unknown
@@ -43,6 +45,7 @@ export async function drainOutbox(deps: ChainDeps, chainId: string): Promise<voi
     }
     try {
       await deps.hops.save({ ...next, version: hop.version + 1 }, hop.version)
+      if (next.outbox.length > 0 && !retryLater) known = { ...next, version: hop.version + 1 }
     } catch (error) {
       if (error instanceof ContentionError) continue
       throw error

@@ -261,16 +261,20 @@ async function decide(deps: ChainDeps, msg: ChainMessage, hop: Hop | undefined):
  * delivered twice, or an answer arriving late, changes nothing the second time.
  */
 export async function handleChainMessage(deps: ChainDeps, msg: ChainMessage): Promise<void> {
-  await retryOnContention(deps.clock, async () => {
+  const saved = await retryOnContention(deps.clock, async (): Promise<Hop | undefined> => {
     const hop = await deps.hops.get(msg.chainId)
     const decision = await decide(deps, msg, hop)
-    if (!decision) return
+    if (!decision) return hop
+    let next: Hop
     if (decision.create) {
-      if (!(await deps.hops.create(decision.hop, decision.effects))) return
+      if (!(await deps.hops.create(decision.hop, decision.effects))) return undefined
+      next = { ...decision.hop, version: 0 }
     } else {
-      await deps.hops.save({ ...decision.hop, version: hop!.version + 1 }, hop!.version, decision.effects)
+      next = { ...decision.hop, version: hop!.version + 1 }
+      await deps.hops.save(next, hop!.version, decision.effects)
     }
-    deps.logger.info('CHAIN_STEP', { chainId: msg.chainId, message: msg.payload.type, from: msg.from, state: decision.hop.state })
+    deps.logger.info('CHAIN_STEP', { chainId: msg.chainId, message: msg.payload.type, from: msg.from, state: next.state })
+    return next
   })
-  await drainOutbox(deps, msg.chainId)
+  await drainOutbox(deps, msg.chainId, saved)
 }

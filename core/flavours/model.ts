@@ -151,4 +151,6 @@ export interface CapacityPool {
 export interface StoredFlavour {
   flavour: Flavour
   poolId: string
+  /** Replaced by its remainder after a purchase: no longer listed, but it still leads to its pool. */
+  retired?: boolean
 }

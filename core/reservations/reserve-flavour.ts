@@ -24,9 +24,17 @@ export interface ReserveDeps {
 const sameConfiguration = (a: Configuration | undefined, b: Configuration | undefined): boolean =>
   JSON.stringify(a) === JSON.stringify(b)
 
+/**
+ * The flavour to reserve from. A flavour replaced by its remainder after a purchase leads to the
+ * remainder (same pool), so buyers who discovered it earlier can still reserve what is left.
+ */
 async function findFlavour(deps: ReserveDeps, flavourId: string): Promise<StoredFlavour> {
-  const stored = await deps.flavours.get(flavourId)
-  if (!stored) throw new NotFoundError('Flavour', flavourId)
+  let stored = await deps.flavours.get(flavourId)
+  if (stored?.retired) {
+    const pool = await deps.flavours.getPool(stored.poolId)
+    stored = pool?.currentFlavourId ? await deps.flavours.get(pool.currentFlavourId) : undefined
+  }
+  if (!stored || stored.retired) throw new NotFoundError('Flavour', flavourId)
   if (!isSupportedFlavourType(stored.flavour.spec.type)) throw new UnsupportedFlavourTypeError(stored.flavour.spec.type)
   return stored
 }

@@ -35,6 +35,11 @@ export class InMemoryProviderStore {
   readonly allocations = new Map<string, Allocation>()
   private readonly faults = new Map<string, Error[]>()
 
+  /** Flavours still advertised (not replaced by a remainder). */
+  advertised(): Flavour[] {
+    return [...this.flavours.values()].filter((s) => !s.retired).map((s) => s.flavour)
+  }
+
   failNext(method: string, error: Error = new ContentionError(), times = 1): void {
     this.faults.set(method, [...(this.faults.get(method) ?? []), ...Array.from({ length: times }, () => error)])
   }
@@ -47,7 +52,7 @@ export class InMemoryProviderStore {
   readonly flavourRepository: FlavourRepository = {
     get: async (id) => copy(this.flavours.get(id)),
     listAvailable: async (type?: SupportedFlavourType) =>
-      [...this.flavours.values()].map((s) => copy(s.flavour)).filter((f) => f.available && (!type || f.spec.type === type)),
+      [...this.flavours.values()].filter((s) => !s.retired).map((s) => copy(s.flavour)).filter((f) => f.available && (!type || f.spec.type === type)),
     publish: async (flavour: Flavour, pool: CapacityPool) => {
       if (this.pools.has(pool.id)) return
       this.pools.set(pool.id, copy(pool))
@@ -122,7 +127,8 @@ export class InMemoryProviderStore {
         if (!pool || pool.version !== plan.pool.version) throw new ContentionError()
         pool.version++
         if (plan.replacement) {
-          this.flavours.delete(plan.replacement.retiredFlavourId)
+          const retired = this.flavours.get(plan.replacement.retiredFlavourId)
+          if (retired) retired.retired = true
           const remainder = plan.replacement.remainder
           pool.currentFlavourId = remainder?.id
           if (remainder) this.flavours.set(remainder.id, { flavour: copy(remainder), poolId: pool.id })

@@ -37,7 +37,7 @@ describe('DynamoDB provider repositories', () => {
     const [remainder] = (await flavours.listAvailable('k8slice')) as K8SliceFlavour[]
     expect(remainder?.id).not.toBe('provider.local-k8slice-0001')
     expect(remainder?.spec.characteristics.cpu.toString()).toBe('6')
-    expect(await flavours.get('provider.local-k8slice-0001')).toBeUndefined()
+    expect((await flavours.get('provider.local-k8slice-0001'))?.retired).toBe(true)
   })
 
   it('refuses capacity held by others and reclaims it after expiry', async () => {

@@ -23,7 +23,7 @@ describe(handleChainMessage.name, () => {
     const provider = network.participants.get('provider-node')!.store
     expect(provider.contracts.size).toBe(1)
     expect([...provider.allocations.values()]).toEqual([expect.objectContaining({ type: 'Node', status: 'inactive' })])
-    const remainder = [...provider.flavours.values()][0]!.flavour as K8SliceFlavour
+    const remainder = provider.advertised()[0] as K8SliceFlavour
     expect(remainder.spec.characteristics.cpu.toString()).toBe('6')
     const consumer = network.participants.get('consumer-node')!.hops
     expect([...consumer.allocations.values()]).toEqual([expect.objectContaining({ type: 'VirtualNode', status: 'inactive' })])

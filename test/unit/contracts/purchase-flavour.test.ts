@@ -22,8 +22,8 @@ describe(purchaseFlavour.name, () => {
     expect(contract.flavour.id).toBe('provider.local-k8slice-0001')
     expect(contract.seller).toMatchObject({ id: 'provider-1', liqoId: 'liqo-provider' })
     expect(contract.peeringTargetCredentials).toEqual({ clusterId: 'liqo-provider', kubeconfig: 'cHJvdmlkZXI=' })
-    expect(store.flavours.has('provider.local-k8slice-0001')).toBe(false)
-    const [remainder] = [...store.flavours.values()].map((s) => s.flavour as K8SliceFlavour)
+    expect(store.flavours.get('provider.local-k8slice-0001')?.retired).toBe(true)
+    const [remainder] = store.advertised() as K8SliceFlavour[]
     expect(remainder?.spec.characteristics.cpu.toString()).toBe('6')
     expect(remainder?.spec.characteristics.memory.toString()).toBe('12Gi')
     expect(remainder?.spec.characteristics.pods.toString()).toBe('100')
@@ -40,7 +40,7 @@ describe(purchaseFlavour.name, () => {
     expect(second).toEqual(first)
     expect(store.contracts.size).toBe(1)
     expect(store.allocations.size).toBe(1)
-    expect(store.flavours.size).toBe(1)
+    expect(store.advertised()).toHaveLength(1)
   })
 
   it('answers not found for an unknown transaction', async () => {
@@ -63,7 +63,7 @@ describe(purchaseFlavour.name, () => {
     const tx = await reserve({ configuration: undefined })
     const contract = await purchaseFlavour(deps, tx.id, {})
     expect(contract.configuration).toBeUndefined()
-    expect(store.flavours.size).toBe(0)
+    expect(store.advertised()).toHaveLength(0)
   })
 
   it('lets holds taken on a replaced flavour still be purchased, reducing the remainder again', async () => {
@@ -72,9 +72,18 @@ describe(purchaseFlavour.name, () => {
     const second = await reserve({ cpu: '3', buyer: aBuyer({ id: 'consumer-2' }) })
     await purchaseFlavour(deps, first.id, {})
     await purchaseFlavour(deps, second.id, {})
-    const [remainder] = [...store.flavours.values()].map((s) => s.flavour as K8SliceFlavour)
+    const [remainder] = store.advertised() as K8SliceFlavour[]
     expect(remainder?.spec.characteristics.cpu.toString()).toBe('3')
     expect(store.pools.get('provider.local-k8slice-0001')?.free.cpu).toBe(3e9)
+  })
+
+  it('lets a buyer who saw the replaced flavour reserve from its remainder', async () => {
+    const { deps, store, reserve } = await setup()
+    await purchaseFlavour(deps, (await reserve({ cpu: '2' })).id, {})
+    const late = await reserve({ cpu: '2', buyer: aBuyer({ id: 'consumer-2' }) })
+    const [remainder] = store.advertised()
+    expect(late.flavourId).toBe(remainder?.id)
+    expect(store.pools.get('provider.local-k8slice-0001')?.free.cpu).toBe(4e9)
   })
 
   it('retries when the pool changed under it', async () => {

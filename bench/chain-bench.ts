@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto'
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
+import { transactWrite } from '../adapters/dynamo/transact.ts'
+import type { Emulators } from '../local/emulators.ts'
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts'
+import { DEFAULT_FEDERATION } from '../local/federation.ts'
+import { startFederation } from '../local/federation-runtime.ts'
+import { freePort } from '../local/free-port.ts'
+import { ensureParticipantQueues } from '../local/sqs-queues.ts'
+import { sampleFlavours } from '../local/sample-flavours.ts'
+import { publishFlavour } from '../core/flavours/publish-flavour.ts'
+import { publishToAggregators } from '../core/discovery/publish-to-aggregators.ts'
+import { Quantity } from '../core/quantity/quantity.ts'
+import type { Figure } from './stats.ts'
+import { percentile, progress, timeEach } from './stats.ts'
+
+const CHAINS = 100
+/** RESERVE, RESERVE_OK, PURCHASE and PURCHASE_OK over three links. */
+const MESSAGES_PER_CHAIN = 12
+/**
+ * The provider's own work: reserve reads the flavour and the buyer key and commits the hold; purchase
+ * reads the transaction, the pool and the current flavour and commits the contract.
+ */
+const PROVIDER_READS = 5
+const PROVIDER_TRANSACTIONS = 2
+
+async function baselines(emulators: Emulators, table: Parameters<typeof transactWrite>[0]) {
+  const sqs = createSqsClient({ endpoint: emulators.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
+  const { chain: queue } = await ensureParticipantQueues(sqs, `bench-baseline-${randomUUID().slice(0, 8)}`)
+  const sqsTrip = await timeEach(50, async () => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: '{}' }))
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 1 }))
+    for (const m of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: m.ReceiptHandle! }))
+  })
+  const get = await timeEach(50, () => table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'none', sk: 'none' } })))
+  const write = await timeEach(50, (i) =>
+    transactWrite(table, [
+      { Put: { TableName: table.tableName, Item: { pk: `BENCH#${i}`, sk: 'A' } } },
+      { Put: { TableName: table.tableName, Item: { pk: `BENCH#${i}`, sk: 'B' } } },
+    ]),
+  )
+  sqs.destroy()
+  return { sqs: percentile(sqsTrip, 50), get: percentile(get, 50), write: percentile(write, 50) }
+}
+
+/** Reserve + purchase over four participants, end to end, against the sum of its unavoidable round trips. */
+export async function benchChain(emulators: Emulators): Promise<Figure[]> {
+  const participants = await Promise.all(DEFAULT_FEDERATION.map(async (p) => ({ ...p, port: await freePort() })))
+  const federation = await startFederation({ participants, emulators, tablePrefix: `bench-chain-${randomUUID().slice(0, 8)}` })
+  try {
+    const url = (id: string) => federation.participants.find((p) => p.spec.id === id)!.url
+    const consumerTable = federation.participants.find((p) => p.spec.id === 'consumer-node')!.table
+    const base = await baselines(emulators, consumerTable)
+    const unavoidable = MESSAGES_PER_CHAIN * (base.sqs + base.get + base.write) + PROVIDER_READS * base.get + PROVIDER_TRANSACTIONS * base.write
+    const provider = federation.participants.find((p) => p.spec.id === 'provider-node')!.participant
+    const [template] = sampleFlavours(provider.self, new Date())
+    const big = { ...template!, id: 'provider.local-k8slice-b001' }
+    if (big.spec.type === 'k8slice') big.spec = { ...big.spec, characteristics: { ...big.spec.characteristics, cpu: Quantity.parse('256'), memory: Quantity.parse('1Ti'), pods: Quantity.parse('1000') } }
+    await publishFlavour(provider.app.provider.flavours, big)
+    await publishToAggregators(provider.publish)
+    await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=200`)
+    progress(`${CHAINS} chains, reserve + purchase over 4 participants, one after another`)
+    const body = JSON.stringify({ flavorID: 'provider.local-k8slice-b001', providerID: 'provider-node', configuration: { type: 'k8slice', data: { cpu: '1', memory: '1Gi', pods: '1' } } })
+    const durations = await timeEach(CHAINS, async () => {
+      const started = (await (await fetch(`${url('consumer-node')}/chain/v1/operations`, { method: 'POST', body })).json()) as { operationId: string }
+      for (;;) {
+        const view = (await (await fetch(`${url('consumer-node')}/chain/v1/operations/${started.operationId}`)).json()) as { state: string }
+        if (view.state === 'purchased') return
+        if (view.state === 'failed') throw new Error(`chain ${started.operationId} failed: ${JSON.stringify(view)}`)
+        await new Promise((resolve) => setTimeout(resolve, 2))
+      }
+    })
+    const p50 = percentile(durations, 50)
+    const p99 = percentile(durations, 99)
+    return [
+      { name: 'baseline: SQS send + receive + delete, p50', value: base.sqs, unit: 'ms' },
+      { name: 'baseline: DynamoDB 2-item TransactWriteItems, p50', value: base.write, unit: 'ms' },
+      { name: 'baseline: DynamoDB GetItem, p50', value: base.get, unit: 'ms' },
+      { name: `baseline: ${MESSAGES_PER_CHAIN} × (SQS trip + GetItem + TransactWrite) + provider's ${PROVIDER_READS} reads and ${PROVIDER_TRANSACTIONS} commits`, value: unavoidable, unit: 'ms' },
+      { name: 'chain reserve + purchase over 4 participants, p50', value: p50, unit: 'ms', ratio: p50 / unavoidable, baseline: 'unavoidable round trips' },
+      { name: 'chain reserve + purchase over 4 participants, p99', value: p99, unit: 'ms', ratio: p99 / unavoidable, baseline: 'unavoidable round trips' },
+    ]
+  } finally {
+    await federation.stop()
+  }
+}
