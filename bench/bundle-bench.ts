@@ -17,13 +17,15 @@ const lambdaEnv = {
   SST_RESOURCE_AdminToken: JSON.stringify({ value: 'bench-admin-token-0000', type: 'sst.sst.Secret' }),
   SST_RESOURCE_PeeringKubeconfig: JSON.stringify({ value: '', type: 'sst.sst.Secret' }),
   SST_RESOURCE_App: JSON.stringify({ name: 'rear-cloud', stage: 'bench' }),
+  SST_RESOURCE_ChainQueue: JSON.stringify({ url: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-chain', type: 'sst.aws.Queue' }),
+  SST_RESOURCE_AgentQueue: JSON.stringify({ url: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-agent', type: 'sst.aws.Queue' }),
 }
 
 /** Milliseconds to import `file` in a fresh Node process: what a Lambda cold start pays for module init. */
 function coldImportMs(file: string): number {
   const probe = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t))`
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { env: { ...process.env, ...lambdaEnv }, encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`)
+  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr.slice(-600)}`)
   return Number(result.stdout)
 }
 

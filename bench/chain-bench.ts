@@ -26,23 +26,36 @@ const MESSAGES_PER_CHAIN = 12
 const PROVIDER_READS = 5
 const PROVIDER_TRANSACTIONS = 2
 
-async function baselines(emulators: Emulators, table: Parameters<typeof transactWrite>[0]) {
+/** One sample of each unavoidable round trip, taken between chains so both see the same conditions. */
+async function baselineSampler(emulators: Emulators, table: Parameters<typeof transactWrite>[0]) {
   const sqs = createSqsClient({ endpoint: emulators.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
   const { chain: queue } = await ensureParticipantQueues(sqs, `bench-baseline-${randomUUID().slice(0, 8)}`)
-  const sqsTrip = await timeEach(50, async () => {
-    await sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: '{}' }))
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 1 }))
-    for (const m of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: m.ReceiptHandle! }))
-  })
-  const get = await timeEach(50, () => table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'none', sk: 'none' } })))
-  const write = await timeEach(50, (i) =>
-    transactWrite(table, [
-      { Put: { TableName: table.tableName, Item: { pk: `BENCH#${i}`, sk: 'A' } } },
-      { Put: { TableName: table.tableName, Item: { pk: `BENCH#${i}`, sk: 'B' } } },
-    ]),
-  )
-  sqs.destroy()
-  return { sqs: percentile(sqsTrip, 50), get: percentile(get, 50), write: percentile(write, 50) }
+  const samples = { sqs: [] as number[], get: [] as number[], write: [] as number[] }
+  let n = 0
+  const time = async (into: number[], fn: () => Promise<unknown>) => {
+    const started = performance.now()
+    await fn()
+    into.push(performance.now() - started)
+  }
+  return {
+    samples,
+    async sample() {
+      await time(samples.sqs, async () => {
+        await sqs.send(new SendMessageCommand({ QueueUrl: queue, MessageBody: '{}' }))
+        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue, WaitTimeSeconds: 1 }))
+        for (const m of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queue, ReceiptHandle: m.ReceiptHandle! }))
+      })
+      await time(samples.get, () => table.client.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'none', sk: 'none' } })))
+      const i = n++
+      await time(samples.write, () =>
+        transactWrite(table, [
+          { Put: { TableName: table.tableName, Item: { pk: `BENCH#${i}`, sk: 'A' } } },
+          { Put: { TableName: table.tableName, Item: { pk: `BENCH#${i}`, sk: 'B' } } },
+        ]),
+      )
+    },
+    close: () => sqs.destroy(),
+  }
 }
 
 /** Reserve + purchase over four participants, end to end, against the sum of its unavoidable round trips. */
@@ -52,8 +65,7 @@ export async function benchChain(emulators: Emulators): Promise<Figure[]> {
   try {
     const url = (id: string) => federation.participants.find((p) => p.spec.id === id)!.url
     const consumerTable = federation.participants.find((p) => p.spec.id === 'consumer-node')!.table
-    const base = await baselines(emulators, consumerTable)
-    const unavoidable = MESSAGES_PER_CHAIN * (base.sqs + base.get + base.write) + PROVIDER_READS * base.get + PROVIDER_TRANSACTIONS * base.write
+    const sampler = await baselineSampler(emulators, consumerTable)
     const provider = federation.participants.find((p) => p.spec.id === 'provider-node')!.participant
     const [template] = sampleFlavours(provider.self, new Date())
     const big = { ...template!, id: 'provider.local-k8slice-b001' }
@@ -63,7 +75,7 @@ export async function benchChain(emulators: Emulators): Promise<Figure[]> {
     await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=200`)
     progress(`${CHAINS} chains, reserve + purchase over 4 participants, one after another`)
     const body = JSON.stringify({ flavorID: 'provider.local-k8slice-b001', providerID: 'provider-node', configuration: { type: 'k8slice', data: { cpu: '1', memory: '1Gi', pods: '1' } } })
-    const durations = await timeEach(CHAINS, async () => {
+    const runChain = async () => {
       const started = (await (await fetch(`${url('consumer-node')}/chain/v1/operations`, { method: 'POST', body })).json()) as { operationId: string }
       for (;;) {
         const view = (await (await fetch(`${url('consumer-node')}/chain/v1/operations/${started.operationId}`)).json()) as { state: string }
@@ -71,7 +83,15 @@ export async function benchChain(emulators: Emulators): Promise<Figure[]> {
         if (view.state === 'failed') throw new Error(`chain ${started.operationId} failed: ${JSON.stringify(view)}`)
         await new Promise((resolve) => setTimeout(resolve, 2))
       }
-    })
+    }
+    const durations: number[] = []
+    for (let i = 0; i < CHAINS; i++) {
+      durations.push((await timeEach(1, runChain))[0]!)
+      await sampler.sample()
+    }
+    sampler.close()
+    const base = { sqs: percentile(sampler.samples.sqs, 50), get: percentile(sampler.samples.get, 50), write: percentile(sampler.samples.write, 50) }
+    const unavoidable = MESSAGES_PER_CHAIN * (base.sqs + base.get + base.write) + PROVIDER_READS * base.get + PROVIDER_TRANSACTIONS * base.write
     const p50 = percentile(durations, 50)
     const p99 = percentile(durations, 99)
     return [

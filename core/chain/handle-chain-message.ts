@@ -96,14 +96,15 @@ async function onReserve(deps: ChainDeps, msg: ChainMessage, payload: Extract<Ch
   return { hop: forward(deps, hop, payload, 'reserve'), create: true }
 }
 
-/** Sends `payload` downstream and arms this hop's timeout for the phase. */
+/**
+ * Sends `payload` downstream. Only the origin arms a timeout: when it fires, its RELEASE walks the
+ * route and releases every hop and hold below, so relays need no timers of their own.
+ */
 function forward(deps: ChainDeps, hop: Hop, payload: ChainPayload, phase: 'reserve' | 'purchase'): Hop {
   const now = deps.clock.now()
-  return withOutbox(
-    note(hop, now, `${payload.type}_FORWARDED`, `to ${hop.downstream}`),
-    send(message(hop, deps.self.id, hop.downstream!, payload, now)),
-    send(message(hop, deps.self.id, deps.self.id, { type: 'TIMEOUT', phase }, now), deps.settings.hopTimeoutSeconds),
-  )
+  const forwarded = withOutbox(note(hop, now, `${payload.type}_FORWARDED`, `to ${hop.downstream}`), send(message(hop, deps.self.id, hop.downstream!, payload, now)))
+  if (hop.position !== 'origin') return forwarded
+  return withOutbox(forwarded, send(message(hop, deps.self.id, deps.self.id, { type: 'TIMEOUT', phase }, now), deps.settings.hopTimeoutSeconds))
 }
 
 function reservedDownstream(deps: ChainDeps, hop: Hop, downstreamTransactionId: string, expiresAt: Date): Hop {

@@ -44,6 +44,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', correlation(deps.logger, deps.participantId))
   app.use('*', limitBody(deps.maxBodyBytes))
   app.use('/api/*', deps.peerAuth ?? allowAll)
+  app.use('/rear/*', deps.peerAuth ?? allowAll)
   app.use('/admin/*', deps.adminAuth ?? allowAll)
   app.onError(onError)
   app.notFound((c) => errorJson(c, 404, { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` }))

@@ -32,6 +32,21 @@ describe(handleChainMessage.name, () => {
     expect(hopAt('consumer-supernode', origin.chainId).downstreamContractId).toBe(`contract-${origin.chainId}-provider-supernode`)
   })
 
+  it('works over a one-hop route, straight from the consumer to the provider', async () => {
+    const network = new FakeChainNetwork()
+    const consumer = network.add('consumer-node', 'consumer.local')
+    network.add('provider-node', 'provider.local')
+    network.path('consumer-node', 'provider-node')
+    const flavour = aK8SliceFlavour({ owner: aProvider({ id: 'provider-node', domain: 'provider.local' }) })
+    await network.sell('provider-node', flavour)
+    const now = network.clock.now()
+    await consumer.deps.candidates.put([{ flavour, route: ['provider-node'], seenAt: now, expiresAt: new Date(now.getTime() + 60_000) }])
+    const origin = await startChain(consumer.deps, { flavourId: FLAVOUR, providerId: 'provider-node', configuration })
+    await network.runUntilIdle()
+    expect(consumer.hops.hops.get(origin.chainId)?.state).toBe('purchased')
+    expect(network.participants.get('provider-node')!.store.contracts.size).toBe(1)
+  })
+
   it('changes nothing when every message is delivered a second time', async () => {
     const { network, start } = await setup()
     await start()
