@@ -20,8 +20,8 @@ import { JsonLogger } from '../adapters/logging/json-logger.ts'
 import type { ChainDeps } from '../core/chain/chain-deps.ts'
 import { DynamoHopRepository } from '../adapters/dynamo/dynamo-hop-repository.ts'
 import { HttpChainTransport } from '../adapters/http/http-chain-transport.ts'
-import type { SqsConfig } from '../adapters/sqs/sqs-client.ts'
-import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
+import type { SqsConfig } from '../adapters/sqs/sqs-options.ts'
+import { lazySqsSend } from '../adapters/sqs/lazy-sqs-send.ts'
 import { SqsAgentCommands, SqsChainQueue } from '../adapters/sqs/sqs-chain-queue.ts'
 import type { ParticipantConfig } from './config.ts'
 import type { AppDeps } from './http/create-app.ts'
@@ -79,7 +79,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   const publication: AcceptPublicationDeps = { published, peers, clock, logger, publicationTtlMs: config.publicationTtlMs }
   const reserve = { flavours, reservations, clock, ids, logger, transactionTtlMs: config.transactionTtlMs }
   const purchase = { ...reserve, contracts, cluster, self, contractTtlMs: config.contractTtlMs }
-  const sqs = createSqsClient(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
+  const sqs = lazySqsSend(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
   const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch)
   const chain: ChainDeps = {
     self,

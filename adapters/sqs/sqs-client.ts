@@ -1,17 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs'
-import type { SQSClientConfig } from '@aws-sdk/client-sqs'
+import type { SqsConfig } from './sqs-options.ts'
+import { sqsClientOptions } from './sqs-options.ts'
 
-export interface SqsConfig {
-  /** An emulator endpoint (fauxqs) in local mode and tests; the default AWS endpoint otherwise. */
-  endpoint?: string
-  region?: string
-  credentials?: SQSClientConfig['credentials']
-}
+export type { SqsConfig } from './sqs-options.ts'
 
-/** fauxqs answers with queue URLs on an unresolvable host, so an explicit endpoint always wins over the URL. */
-export const createSqsClient = (config: SqsConfig = {}) =>
-  new SQSClient({
-    ...(config.endpoint ? { endpoint: config.endpoint, useQueueUrlAsEndpoint: false } : {}),
-    ...(config.region ? { region: config.region } : {}),
-    ...(config.credentials ? { credentials: config.credentials } : {}),
-  })
+/** A ready SQS client, for local mode, tests and operator scripts. */
+export const createSqsClient = (config: SqsConfig = {}) => new SQSClient(sqsClientOptions(config))

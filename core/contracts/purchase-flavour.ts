@@ -67,7 +67,7 @@ async function k8sliceReplacement(deps: PurchaseDeps, tx: Transaction, now: Date
   if (!pool) throw new ConflictError(`Capacity pool ${tx.poolId} is missing`, { code: 'POOL_MISSING' })
   const current = pool.currentFlavourId ? await deps.flavours.get(pool.currentFlavourId) : undefined
   if (!current || !isK8Slice(current.flavour)) return { pool }
-  const configuration = resolveConfiguration(tx.flavour, tx.configuration) as K8SliceConfiguration
+  const configuration = (await resolveConfiguration(tx.flavour, tx.configuration)) as K8SliceConfiguration
   const newId = `${(current.flavour.owner.domain || deps.self.domain).toLowerCase()}-k8slice-${deps.ids.hex(8)}`
   const remainder = remainderOf(current.flavour as K8SliceFlavour, configuration, newId, now)
   return { pool, replacement: { retiredFlavourId: current.flavour.id, ...(remainder ? { remainder } : {}) } }

@@ -57,7 +57,7 @@ export function wholeFlavour(flavour: K8SliceFlavour): K8SliceConfiguration {
  * the flavour's type, partitionability (min plus a whole number of steps) and size, or the whole
  * flavour when none is given. Throws {@link ValidationError} for any configuration that cannot fit.
  */
-export function resolveConfiguration(flavour: Flavour, requested: Configuration | undefined): Configuration {
+export async function resolveConfiguration(flavour: Flavour, requested: Configuration | undefined): Promise<Configuration> {
   if (requested && requested.type !== flavour.spec.type) {
     throw new ValidationError(`Configuration type ${requested.type} does not match flavour type ${flavour.spec.type}`, {
       code: 'CONFIGURATION_TYPE_MISMATCH',

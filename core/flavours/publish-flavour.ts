@@ -5,7 +5,7 @@ import { capacityOf } from './partitioning.ts'
 import type { FlavourRepository } from './ports.ts'
 import { assertValidTemplate } from './service-configuration.ts'
 
-function assertPublishable(flavour: Flavour): void {
+async function assertPublishable(flavour: Flavour): Promise<void> {
   if (!isSupportedFlavourType(flavour.spec.type)) throw new UnsupportedFlavourTypeError(flavour.spec.type)
   if (isK8Slice(flavour)) {
     const c = flavour.spec.characteristics
@@ -14,7 +14,7 @@ function assertPublishable(flavour: Flavour): void {
     }
     capacityOf(flavour)
   } else if (isService(flavour)) {
-    assertValidTemplate(flavour.spec.configurationTemplate)
+    await assertValidTemplate(flavour.spec.configurationTemplate)
   }
 }
 
@@ -23,6 +23,6 @@ function assertPublishable(flavour: Flavour): void {
  * flavour's whole capacity free. Publishing the same id again changes nothing.
  */
 export async function publishFlavour(flavours: FlavourRepository, flavour: Flavour): Promise<void> {
-  assertPublishable(flavour)
+  await assertPublishable(flavour)
   await flavours.publish(flavour, { id: flavour.id, currentFlavourId: flavour.id, free: capacityOf(flavour), version: 0 })
 }

@@ -1,16 +1,20 @@
-import { Ajv } from 'ajv'
+import type { Ajv, ValidateFunction } from 'ajv'
 import { ValidationError } from '../shared/errors.ts'
 import type { ServiceConfiguration, ServiceFlavour } from './model.ts'
 
-const ajv = new Ajv({ strict: false, allErrors: false })
-const compiled = new WeakMap<object, ReturnType<typeof ajv.compile>>()
+let ajv: Promise<Ajv> | undefined
+const compiled = new WeakMap<object, ValidateFunction>()
 
-function validatorFor(template: unknown) {
+/** Loaded on first use: only service flavours need JSON Schema, so K8Slice paths never pay for it. */
+const loadAjv = () => (ajv ??= import('ajv').then(({ Ajv }) => new Ajv({ strict: false, allErrors: false })))
+
+async function validatorFor(template: unknown): Promise<ValidateFunction | undefined> {
   if (typeof template !== 'object' || template === null) return undefined
   let validate = compiled.get(template)
   if (!validate) {
+    const compiler = await loadAjv()
     try {
-      validate = ajv.compile(template as object)
+      validate = compiler.compile(template as object)
     } catch (cause) {
       throw new ValidationError('The flavour configurationTemplate is not a valid JSON Schema', { code: 'INVALID_TEMPLATE', cause })
     }
@@ -20,22 +24,22 @@ function validatorFor(template: unknown) {
 }
 
 /** Checks the JSON Schema a service flavour's template defines, when publishing it. */
-export function assertValidTemplate(template: unknown): void {
-  validatorFor(template)
+export async function assertValidTemplate(template: unknown): Promise<void> {
+  await validatorFor(template)
 }
 
 /**
  * A service configuration must name one of the flavour's hosting policies and satisfy its
  * configurationTemplate; a missing configuration is validated as `{}`, as the Go node does.
  */
-export function checkServiceConfiguration(flavour: ServiceFlavour, configuration: ServiceConfiguration): ServiceConfiguration {
+export async function checkServiceConfiguration(flavour: ServiceFlavour, configuration: ServiceConfiguration): Promise<ServiceConfiguration> {
   const policy = configuration.hostingPolicy
   if (policy && !flavour.spec.hostingPolicies.includes(policy)) {
     throw new ValidationError(`Hosting policy ${policy} is not offered; offered: ${flavour.spec.hostingPolicies.join(', ') || 'none'}`, {
       code: 'INVALID_CONFIGURATION',
     })
   }
-  const validate = validatorFor(flavour.spec.configurationTemplate)
+  const validate = await validatorFor(flavour.spec.configurationTemplate)
   if (validate && !validate(configuration.configurationData)) {
     const [first] = validate.errors ?? []
     const where = first?.instancePath || 'configurationData'

@@ -120,7 +120,7 @@ export async function reserveFlavour(deps: ReserveDeps, request: ReserveRequest)
   const liqoId = request.buyer.liqoId
   if (!liqoId) throw new ValidationError('buyerID.additionalInformation.liqoID is required', { code: 'LIQO_ID_REQUIRED' })
   const stored = await findFlavour(deps, request.flavourId)
-  const resolved = resolveConfiguration(stored.flavour, request.configuration)
+  const resolved = await resolveConfiguration(stored.flavour, request.configuration)
   for (let round = 0; ; round++) {
     try {
       return await retryOnContention(deps.clock, () => attempt(deps, request, stored, resolved, liqoId))
