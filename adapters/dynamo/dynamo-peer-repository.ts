@@ -12,8 +12,13 @@ const toPeer = (item: Record<string, unknown>): Peer => ({
   protocol: item.protocol as Peer['protocol'],
 })
 
-/** The peer registry on DynamoDB, listed through the `PEERS` index partition. */
+/** How long a peer read is reused in this process; the registry changes rarely, and writes here refresh it. */
+const CACHE_MS = 30_000
+
+/** The peer registry on DynamoDB, listed through the `PEERS` index partition; single reads are cached briefly. */
 export class DynamoPeerRepository implements PeerRepository {
+  private readonly cache = new Map<string, { peer: Peer | undefined; until: number }>()
+
   constructor(private readonly table: TableContext) {}
 
   async list(): Promise<Peer[]> {
@@ -33,17 +38,23 @@ export class DynamoPeerRepository implements PeerRepository {
   }
 
   async get(id: string): Promise<Peer | undefined> {
+    const cached = this.cache.get(id)
+    if (cached && cached.until > Date.now()) return cached.peer
     const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: key.peer(id) }))
-    return Item ? toPeer(Item) : undefined
+    const peer = Item ? toPeer(Item) : undefined
+    this.cache.set(id, { peer, until: Date.now() + CACHE_MS })
+    return peer
   }
 
   async put(peer: Peer): Promise<void> {
+    this.cache.delete(peer.id)
     await this.table.client.send(
       new PutCommand({ TableName: this.table.tableName, Item: { ...key.peer(peer.id), kind: 'peer', ...peer, gsi1pk: index.peers, gsi1sk: peer.id } }),
     )
   }
 
   async delete(id: string): Promise<void> {
+    this.cache.delete(id)
     await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: key.peer(id) }))
   }
 }
