@@ -1,4 +1,5 @@
-import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { queryIndexPartition } from '../adapters/dynamo/query-index.ts'
 import type { TableContext } from '../adapters/dynamo/document-client.ts'
 import { createTableContext } from '../adapters/dynamo/document-client.ts'
 import { silentLogger } from '../adapters/logging/json-logger.ts'
@@ -12,7 +13,7 @@ import type { Emulators } from '../local/emulators.ts'
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/emulators.ts'
 import { sampleFlavours } from '../local/sample-flavours.ts'
 import { ensureTable } from '../local/tables.ts'
-import { FLAVOUR_INDEX_SHARDS, GSI1, index, key } from '../adapters/dynamo/table-schema.ts'
+import { FLAVOUR_INDEX_SHARDS, index, key } from '../adapters/dynamo/table-schema.ts'
 import type { Figure } from './stats.ts'
 import { percentile, pool, progress, timeEach } from './stats.ts'
 
@@ -42,23 +43,8 @@ function variedFlavour(template: Flavour, i: number): Flavour {
 }
 
 async function rawIndexRead(table: TableContext): Promise<number> {
-  const shards = Array.from({ length: FLAVOUR_INDEX_SHARDS }, async (_, shard) => {
-    let count = 0
-    const pages = paginateQuery(
-      { client: table.client, pageSize: 1000 },
-      {
-        TableName: table.tableName,
-        IndexName: GSI1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': GSI1.partition },
-        ExpressionAttributeValues: { ':pk': index.availableFlavours('k8slice', shard) },
-        ProjectionExpression: 'wire, poolId',
-      },
-    )
-    for await (const page of pages) count += page.Items?.length ?? 0
-    return count
-  })
-  return (await Promise.all(shards)).reduce((a, b) => a + b, 0)
+  const shards = Array.from({ length: FLAVOUR_INDEX_SHARDS }, (_, shard) => queryIndexPartition(table, index.availableFlavours('k8slice', shard), 'wire, poolId'))
+  return (await Promise.all(shards)).reduce((sum, items) => sum + items.length, 0)
 }
 
 /** Raw DynamoDB GetItem round trip on the same emulator: the baseline every figure is divided by. */

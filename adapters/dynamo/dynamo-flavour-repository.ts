@@ -1,10 +1,11 @@
-import { GetCommand, paginateQuery } from '@aws-sdk/lib-dynamodb'
+import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import type { CapacityPool, Flavour, StoredFlavour, SupportedFlavourType } from '../../core/flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
 import type { FlavourRepository } from '../../core/flavours/ports.ts'
 import type { TableContext } from './document-client.ts'
 import { flavourFromItem, flavourToItem, poolFromItem, poolToItem } from './item-mappers.ts'
-import { FLAVOUR_INDEX_SHARDS, GSI1, index, key } from './table-schema.ts'
+import { FLAVOUR_INDEX_SHARDS, index, key } from './table-schema.ts'
+import { queryIndexPartition } from './query-index.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
 
 /** Available Resources on DynamoDB: flavour items plus a sparse GSI of the available ones per type. */
@@ -28,20 +29,8 @@ export class DynamoFlavourRepository implements FlavourRepository {
   }
 
   private async queryShard(type: SupportedFlavourType, shard: number): Promise<Flavour[]> {
-    const flavours: Flavour[] = []
-    const pages = paginateQuery(
-      { client: this.table.client, pageSize: 1000 },
-      {
-        TableName: this.table.tableName,
-        IndexName: GSI1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': GSI1.partition },
-        ExpressionAttributeValues: { ':pk': index.availableFlavours(type, shard) },
-        ProjectionExpression: 'wire, poolId',
-      },
-    )
-    for await (const page of pages) for (const item of page.Items ?? []) flavours.push(flavourFromItem(item).flavour)
-    return flavours
+    const items = await queryIndexPartition(this.table, index.availableFlavours(type, shard), 'wire, poolId')
+    return items.map((item) => flavourFromItem(item).flavour)
   }
 
   async publish(flavour: Flavour, pool: CapacityPool): Promise<void> {

@@ -1,8 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { Peer } from '../../core/peers/model.ts'
 import type { PeerRepository } from '../../core/peers/ports.ts'
 import type { TableContext } from './document-client.ts'
-import { GSI1, index, key } from './table-schema.ts'
+import { index, key } from './table-schema.ts'
+import { queryIndexPartition } from './query-index.ts'
 
 const toPeer = (item: Record<string, unknown>): Peer => ({
   id: item.id as string,
@@ -22,19 +23,7 @@ export class DynamoPeerRepository implements PeerRepository {
   constructor(private readonly table: TableContext) {}
 
   async list(): Promise<Peer[]> {
-    const peers: Peer[] = []
-    const pages = paginateQuery(
-      { client: this.table.client },
-      {
-        TableName: this.table.tableName,
-        IndexName: GSI1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': GSI1.partition },
-        ExpressionAttributeValues: { ':pk': index.peers },
-      },
-    )
-    for await (const page of pages) peers.push(...(page.Items ?? []).map(toPeer))
-    return peers
+    return (await queryIndexPartition(this.table, index.peers)).map(toPeer)
   }
 
   async get(id: string): Promise<Peer | undefined> {

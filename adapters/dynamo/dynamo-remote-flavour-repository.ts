@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb'
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { SupportedFlavourType } from '../../core/flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
 import type { RemoteFlavour } from '../../core/discovery/model.ts'
@@ -8,7 +8,8 @@ import { flavourToWire } from '../../core/wire/flavour-codec.ts'
 import type { TableContext } from './document-client.ts'
 import { flavourFromWireText } from './item-mappers.ts'
 import type { RemoteKind } from './table-schema.ts'
-import { GSI1, TTL_ATTRIBUTE, index, key } from './table-schema.ts'
+import { TTL_ATTRIBUTE, index, key } from './table-schema.ts'
+import { queryIndexPartition } from './query-index.ts'
 
 const BATCH = 25
 
@@ -62,19 +63,8 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
   }
 
   private async listAll(type: SupportedFlavourType): Promise<RemoteFlavour[]> {
-    const found: RemoteFlavour[] = []
-    const pages = paginateQuery(
-      { client: this.table.client, pageSize: 1000 },
-      {
-        TableName: this.table.tableName,
-        IndexName: GSI1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': GSI1.partition },
-        ExpressionAttributeValues: { ':pk': index.remoteFlavours(this.kind, type) },
-      },
-    )
-    for await (const page of pages) found.push(...(page.Items ?? []).map((item) => this.fromItem(item)))
-    return found
+    const items = await queryIndexPartition(this.table, index.remoteFlavours(this.kind, type))
+    return items.map((item) => this.fromItem(item))
   }
 
   async listFresh(type: SupportedFlavourType, now: Date): Promise<RemoteFlavour[]> {

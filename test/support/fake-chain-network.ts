@@ -12,7 +12,7 @@ import { PeerUnavailableError } from '../../core/shared/errors.ts'
 import { FakeClock } from './fake-clock.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore, copy } from './in-memory-provider-store.ts'
-import { RecordingLogger } from './silent-logger.ts'
+import { RecordingLogger } from './recording-logger.ts'
 import { SequentialIds } from './sequential-ids.ts'
 import { aProvider } from './factories.ts'
 

@@ -10,7 +10,7 @@ import type { Peer, Role } from '../../core/peers/model.ts'
 import { FakeClock } from './fake-clock.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore } from './in-memory-provider-store.ts'
-import { RecordingLogger } from './silent-logger.ts'
+import { RecordingLogger } from './recording-logger.ts'
 
 export type Behaviour = 'answer' | 'hang' | 'fail'
 

@@ -11,7 +11,7 @@ import { ExpiredError } from '../../../core/shared/errors.ts'
 import { randomIds } from '../../../core/shared/random-ids.ts'
 import type { K8SliceFlavour } from '../../../core/flavours/model.ts'
 import { FakeClock } from '../../support/fake-clock.ts'
-import { RecordingLogger } from '../../support/silent-logger.ts'
+import { RecordingLogger } from '../../support/recording-logger.ts'
 import { createTestTable } from '../../support/dynamo-test-table.ts'
 import { aBuyer, aK8SliceFlavour, aProvider, aReserveRequest } from '../../support/factories.ts'
 

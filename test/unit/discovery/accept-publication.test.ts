@@ -4,7 +4,7 @@ import { publishToAggregators } from '../../../core/discovery/publish-to-aggrega
 import { ForbiddenError } from '../../../core/shared/errors.ts'
 import type { Peer } from '../../../core/peers/model.ts'
 import { FakeClock } from '../../support/fake-clock.ts'
-import { RecordingLogger } from '../../support/silent-logger.ts'
+import { RecordingLogger } from '../../support/recording-logger.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from '../../support/in-memory-discovery.ts'
 import { InMemoryProviderStore } from '../../support/in-memory-provider-store.ts'
 import { publishFlavour } from '../../../core/flavours/publish-flavour.ts'
