@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi'
 import { registerAdminDocs } from './admin-docs.ts'
 import { registerProviderDocs } from './provider-docs.ts'
+import { registerFederationDocs } from './federation-docs.ts'
 
 export interface DocumentInfo {
   title: string
@@ -20,6 +21,7 @@ export function buildOpenApiDocument(info: DocumentInfo): object {
     responses: { 200: { description: 'Healthy' } },
   })
   registerProviderDocs(registry)
+  registerFederationDocs(registry)
   registerAdminDocs(registry)
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -130,7 +130,16 @@ describe('provider REAR API', () => {
     expect((await request('GET', '/healthz')).body).toEqual({ status: 'ok', role: 'node', participant: 'provider-1' })
     const doc = (await request('GET', '/openapi.json')).body
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v2/flavors', '/api/v2/flavors/{type}', '/api/v2/reservations', '/api/v2/transactions/{id}/purchase']),
+      expect.arrayContaining([
+        '/api/v2/flavors',
+        '/api/v2/flavors/{type}',
+        '/api/v2/reservations',
+        '/api/v2/transactions/{id}/purchase',
+        '/discovery/v1/flavors/{type}',
+        '/rear/v1/relay/list-flavours',
+        '/chain/v1/operations',
+        '/admin/v1/peers/{id}',
+      ]),
     )
     expect(doc.paths['/api/v2/reservations'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('buyerID')
   })
