@@ -117,7 +117,7 @@ function reservedDownstream(deps: ChainDeps, hop: Hop, downstreamTransactionId: 
 
 /** The origin buys as soon as it holds a reservation, unless the operation asked to defer the purchase. */
 export function startPurchase(deps: ChainDeps, hop: Hop): Hop {
-  if (hop.timeline.some((t) => t.event === 'PURCHASE_DEFERRED') && !hop.timeline.some((t) => t.event === 'PURCHASE_REQUESTED')) return hop
+  if (hop.deferPurchase) return hop
   const purchasing = moveTo(hop, 'purchasing', deps.clock.now(), 'PURCHASING')
   return forward(deps, purchasing, { type: 'PURCHASE' }, 'purchase')
 }
@@ -227,8 +227,8 @@ function onAnswer(deps: ChainDeps, msg: ChainMessage, hop: Hop | undefined): Dec
   const now = deps.clock.now()
   if (payload.type === 'RESERVE_OK') {
     if (hop.state === 'reserving') return { hop: reservedDownstream(deps, hop, payload.transactionId, payload.expiresAt), create: false }
-    if ((hop.state === 'failed' || hop.state === 'released') && !hop.timeline.some((t) => t.event === 'LATE_RESERVATION_RELEASED')) {
-      const released = note(hop, now, 'LATE_RESERVATION_RELEASED', payload.transactionId)
+    if ((hop.state === 'failed' || hop.state === 'released') && !hop.lateReleaseSent) {
+      const released = note({ ...hop, lateReleaseSent: true }, now, 'LATE_RESERVATION_RELEASED', payload.transactionId)
       return { hop: withOutbox(released, send(message(hop, deps.self.id, hop.downstream, { type: 'RELEASE', reason: 'answer came after the chain failed' }, now))), create: false }
     }
     return undefined

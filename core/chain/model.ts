@@ -78,6 +78,10 @@ export interface Hop {
   contractId?: string
   downstreamContractId?: string
   allocationId?: string
+  /** Origin only: hold the reservation until the purchase is asked for (`purchaseChain`). */
+  deferPurchase?: boolean
+  /** A reservation answered after this hop failed has been released (at most once). */
+  lateReleaseSent?: boolean
   failure?: ChainFailure
   timeline: TimelineEntry[]
   /** Effects decided but not yet carried out; drained after every save (transactional outbox). */

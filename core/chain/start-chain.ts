@@ -45,7 +45,7 @@ export async function startChain(deps: ChainDeps & { candidates: RemoteFlavourRe
     updatedAt: now,
     version: 0,
   }
-  if (request.deferPurchase) hop = note(hop, now, 'PURCHASE_DEFERRED')
+  if (request.deferPurchase) hop = note({ ...hop, deferPurchase: true }, now, 'PURCHASE_DEFERRED')
   hop = withOutbox(
     hop,
     send(message(hop, deps.self.id, route[1]!, { type: 'RESERVE', buyer, flavourId: request.flavourId, providerId: request.providerId, ...(request.configuration ? { configuration: request.configuration } : {}) }, now)),
@@ -63,7 +63,7 @@ export async function purchaseChain(deps: ChainDeps, chainId: string): Promise<H
   if (!hop || hop.position !== 'origin') throw new NotFoundError('Operation', chainId, { code: 'OPERATION_NOT_FOUND' })
   if (hop.state === 'purchasing' || hop.state === 'purchased') return hop
   if (hop.state !== 'reserved') throw new ConflictError(`Operation ${chainId} is ${hop.state}, not reserved`, { code: 'OPERATION_NOT_RESERVED' })
-  const requested = note(hop, deps.clock.now(), 'PURCHASE_REQUESTED')
+  const requested = note({ ...hop, deferPurchase: false }, deps.clock.now(), 'PURCHASE_REQUESTED')
   const next = startPurchase(deps, requested)
   await deps.hops.save({ ...next, version: hop.version + 1 }, hop.version)
   await drainOutbox(deps, chainId)
