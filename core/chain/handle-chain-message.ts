@@ -157,12 +157,14 @@ async function onPurchase(deps: ChainDeps, hop: Hop | undefined): Promise<Decisi
   return { hop: forward(deps, purchasing, { type: 'PURCHASE' }, 'purchase'), create: false }
 }
 
+/** This hop's own contract: the provider's terms, linked to its neighbours; only the buyer keeps the peering kubeconfig. */
 function hopContract(deps: ChainDeps, hop: Hop, providerContract: unknown, downstreamContractId: string): Contract {
   const now = deps.clock.now()
   const base = contractFromWire(providerContract, now)
   return {
     ...base,
     id: `contract-${hop.chainId}-${deps.self.id}`,
+    peeringTargetCredentials: hop.position === 'origin' ? base.peeringTargetCredentials : { clusterId: base.peeringTargetCredentials.clusterId, kubeconfig: '' },
     extraInformation: {
       ...base.extraInformation,
       chainId: hop.chainId,

@@ -30,6 +30,8 @@ describe(handleChainMessage.name, () => {
     const chainContract = [...network.participants.get('consumer-supernode')!.hops.contracts.values()][0]!
     expect(chainContract.extraInformation).toMatchObject({ chainId: origin.chainId, upstream: 'consumer-node', downstream: 'provider-supernode' })
     expect(hopAt('consumer-supernode', origin.chainId).downstreamContractId).toBe(`contract-${origin.chainId}-provider-supernode`)
+    expect(chainContract.peeringTargetCredentials.kubeconfig).toBe('')
+    expect([...consumer.contracts.values()][0]!.peeringTargetCredentials.kubeconfig).toBe('a3ViZQ==')
   })
 
   it('works over a one-hop route, straight from the consumer to the provider', async () => {
