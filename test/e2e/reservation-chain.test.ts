@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { FakeClock } from '../../support/fake-clock.ts'
-import { startTestFederation } from '../../support/test-federation.ts'
-import { registerPeer } from '../../../core/peers/register-peer.ts'
+import { FakeClock } from '../support/fake-clock.ts'
+import { startTestFederation } from '../support/test-federation.ts'
+import { registerPeer } from '../../core/peers/register-peer.ts'
 
 const FLAVOUR = 'provider.local-k8slice-a001'
 const HOPS = ['consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node']

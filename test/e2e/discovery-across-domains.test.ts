@@ -1,18 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { inject } from 'vitest'
-import { startFederation } from '../../../local/federation-runtime.ts'
-import type { Federation } from '../../../local/federation-runtime.ts'
-import { DEFAULT_FEDERATION } from '../../../local/federation.ts'
-import { freePort } from '../../../local/free-port.ts'
-import { registerPeer } from '../../../core/peers/register-peer.ts'
-import type { Peer } from '../../../core/peers/model.ts'
-import { startBrokenServer, startGoNode, startSilentServer } from '../../support/peer-servers.ts'
-import type { TestServer } from '../../support/peer-servers.ts'
+import { startTestFederation } from '../support/test-federation.ts'
+import { registerPeer } from '../../core/peers/register-peer.ts'
+import type { Peer } from '../../core/peers/model.ts'
+import { startBrokenServer, startGoNode, startSilentServer } from '../support/peer-servers.ts'
+import type { TestServer } from '../support/peer-servers.ts'
 
 const PEER_TIMEOUT_MS = 600
-const goFlavour = JSON.parse(readFileSync(new URL('../../fixtures/wire/go-k8slice-flavor.json', import.meta.url), 'utf8'))
+const goFlavour = JSON.parse(readFileSync(new URL('../fixtures/wire/go-k8slice-flavor.json', import.meta.url), 'utf8'))
 const selector = 'filter[architecture][match]=amd64&filter[cpu][range][min]=2&filter[memory][range][min]=4Gi'
 
 type Candidate = { providerID: string; route: string[]; flavor: { flavorID: string } }
@@ -120,7 +115,7 @@ describe('discovery across domains over HTTP', () => {
     return started
   }
 
-  let shared: Promise<{ federation: Federation; url: (id: string) => string }> | undefined
+  let shared: ReturnType<typeof start> | undefined
 
   async function setup(options: { fresh?: boolean } = {}) {
     if (options.fresh) return start()
@@ -128,18 +123,9 @@ describe('discovery across domains over HTTP', () => {
     return shared
   }
 
-  function start() {
-    return (async () => {
-      const participants = await Promise.all(DEFAULT_FEDERATION.map(async (p) => ({ ...p, port: await freePort() })))
-      const federation = await startFederation({
-        participants,
-        emulators: { dynamoEndpoint: inject('dynamoEndpoint'), sqsEndpoint: inject('sqsEndpoint') },
-        tablePrefix: `fed-${randomUUID().slice(0, 8)}`,
-        env: { PEER_TIMEOUT_MS: String(PEER_TIMEOUT_MS) },
-      })
-      cleanups.push(() => federation.stop())
-      const url = (id: string) => federation.participants.find((p) => p.spec.id === id)!.url
-      return { federation, url }
-    })()
+  async function start() {
+    const started = await startTestFederation({ env: { PEER_TIMEOUT_MS: String(PEER_TIMEOUT_MS) } })
+    cleanups.push(() => started.federation.stop())
+    return started
   }
 })
