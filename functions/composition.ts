@@ -105,7 +105,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       flavours,
       reserve,
       purchase,
-      ...(aggregator ? { list: (selector, correlationId) => relayedFlavours({ ...discovery }, selector, correlationId) } : {}),
+      ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId) } : {}),
     },
     admin: { self, clock, flavours, reservations, contracts },
     peers: { selfId: config.id, peers },

@@ -6,7 +6,7 @@ import { JsonLogger, silentLogger } from '../adapters/logging/json-logger.ts'
 import type { Clock } from '../core/shared/ports.ts'
 import { systemClock } from '../core/shared/system-clock.ts'
 import { publishFlavour } from '../core/flavours/publish-flavour.ts'
-import { releaseExpiredHolds } from '../core/reservations/release-expired-holds.ts'
+import { sweepParticipant } from '../functions/sweep-participant.ts'
 import { publishToAggregators } from '../core/discovery/publish-to-aggregators.ts'
 import { registerPeer } from '../core/peers/register-peer.ts'
 import { composeParticipant } from '../functions/composition.ts'
@@ -57,11 +57,6 @@ export interface Federation {
   emulators: Emulators
   participants: RunningParticipant[]
   stop(): Promise<void>
-}
-
-async function sweep(participant: Participant): Promise<void> {
-  await releaseExpiredHolds(participant.sweep)
-  for (const store of participant.sweep.remote) await store.removeStale(participant.sweep.clock.now())
 }
 
 /** Each participant learns the ones its spec says it knows, as an operator would register them. */
@@ -131,7 +126,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       pollers.push(startPoller(sqs, queues.chain, (records) => processChainBatch(participant.chain, records)))
       if (spec.seller) for (const flavour of sampleFlavours(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
-      timers.push(setInterval(() => void sweep(participant).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
+      timers.push(setInterval(() => void sweepParticipant(participant.sweep).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
       running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues, table })
     }
     await registerPeers(running, host)

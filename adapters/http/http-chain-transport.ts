@@ -1,4 +1,4 @@
-import { PeerTimeoutError, PeerUnavailableError, isRearError } from '../../core/shared/errors.ts'
+import { callPeer, readPeerJson } from './call-peer.ts'
 import type { ChainMessage } from '../../core/chain/model.ts'
 import type { ChainTransport, GoProviderClient } from '../../core/chain/ports.ts'
 import type { Configuration, NodeIdentity } from '../../core/flavours/model.ts'
@@ -10,30 +10,6 @@ import { decodeWith } from '../../core/wire/wire-object.ts'
 
 export const CHAIN_MESSAGES_PATH = '/rear/v1/chain/messages'
 
-async function post(fetchImpl: typeof fetch, peer: Peer, path: string, body: unknown, timeoutMs: number, selfId: string): Promise<Response> {
-  const signal = AbortSignal.timeout(timeoutMs)
-  try {
-    const response = await fetchImpl(`${peer.baseUrl}${path}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'Content-Type': 'application/json', 'X-Rear-Participant': selfId },
-      signal,
-    })
-    if (!response.ok) {
-      const text = await response.text().catch(() => '')
-      throw new PeerUnavailableError(peer.id, `answered ${response.status} ${text.slice(0, 200)}`.trim(), {
-        code: `PEER_ANSWERED_${response.status}`,
-        details: { status: response.status },
-      })
-    }
-    return response
-  } catch (error) {
-    if (isRearError(error)) throw error
-    if (signal.aborted) throw new PeerTimeoutError(peer.id, timeoutMs, { cause: error })
-    throw new PeerUnavailableError(peer.id, error instanceof Error ? error.message : String(error), { cause: error })
-  }
-}
-
 /** Sends chain messages to rear-cloud peers, and calls FLUIDOS Go providers' synchronous REAR API. */
 export class HttpChainTransport implements ChainTransport, GoProviderClient {
   constructor(
@@ -42,20 +18,24 @@ export class HttpChainTransport implements ChainTransport, GoProviderClient {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
+  private post(peer: Peer, path: string, body: unknown): Promise<Response> {
+    return callPeer({ fetchImpl: this.fetchImpl, selfId: this.selfId, timeoutMs: this.timeoutMs }, peer, path, { method: 'POST', body: JSON.stringify(body) })
+  }
+
   async send(peer: Peer, message: ChainMessage): Promise<void> {
-    const response = await post(this.fetchImpl, peer, CHAIN_MESSAGES_PATH, chainMessageToWire(message), this.timeoutMs, this.selfId)
+    const response = await this.post(peer, CHAIN_MESSAGES_PATH, chainMessageToWire(message))
     await response.body?.cancel()
   }
 
   async reserve(peer: Peer, request: { flavourId: string; buyer: NodeIdentity; buyerKubeconfig?: string; configuration?: Configuration }) {
-    const response = await post(this.fetchImpl, peer, '/api/v2/reservations', reserveRequestToWire(request), this.timeoutMs, this.selfId)
-    const receipt = transactionReceiptFromWire(await response.json())
+    const response = await this.post(peer, '/api/v2/reservations', reserveRequestToWire(request))
+    const receipt = transactionReceiptFromWire(await readPeerJson(peer, response, this.timeoutMs))
     return { transactionId: receipt.transactionId, ...(receipt.expiresAt ? { expiresAt: receipt.expiresAt } : {}) }
   }
 
   async purchase(peer: Peer, transactionId: string) {
-    const response = await post(this.fetchImpl, peer, `/api/v2/transactions/${encodeURIComponent(transactionId)}/purchase`, {}, this.timeoutMs, this.selfId)
-    const contract = await response.json()
+    const response = await this.post(peer, `/api/v2/transactions/${encodeURIComponent(transactionId)}/purchase`, {})
+    const contract = await readPeerJson(peer, response, this.timeoutMs)
     return { contractId: decodeWith(contractWire, contract, 'contract').contractID, contract }
   }
 }

@@ -1,4 +1,5 @@
-import { PeerTimeoutError, PeerUnavailableError, isRearError } from '../../core/shared/errors.ts'
+import { PeerUnavailableError, isRearError } from '../../core/shared/errors.ts'
+import { callPeer, readPeerJson } from './call-peer.ts'
 import type { Flavour } from '../../core/flavours/model.ts'
 import type { RelayAnswer, RelayRequest } from '../../core/discovery/model.ts'
 import type { PeerGateway } from '../../core/discovery/ports.ts'
@@ -25,39 +26,14 @@ export class HttpPeerGateway implements PeerGateway, PublicationGateway {
     private readonly fetchImpl: Fetch = fetch,
   ) {}
 
-  private async call(peer: Peer, path: string, init: RequestInit, timeoutMs: number, correlationId?: string): Promise<Response & { json(): Promise<unknown> }> {
-    const headers = new Headers(init.headers)
-    headers.set('X-Rear-Participant', this.selfId)
-    if (correlationId) headers.set('X-Correlation-Id', correlationId)
-    if (init.body) headers.set('Content-Type', 'application/json')
-    const signal = AbortSignal.timeout(timeoutMs)
-    try {
-      const response = await this.fetchImpl(`${peer.baseUrl}${path}`, { ...init, headers, signal })
-      if (!response.ok) {
-        await response.body?.cancel()
-        throw new PeerUnavailableError(peer.id, `answered ${response.status}`, { code: 'PEER_BAD_STATUS', details: { status: response.status } })
-      }
-      return response
-    } catch (error) {
-      if (isRearError(error)) throw error
-      if (signal.aborted) throw new PeerTimeoutError(peer.id, timeoutMs, { cause: error })
-      throw new PeerUnavailableError(peer.id, error instanceof Error ? error.message : String(error), { cause: error })
-    }
-  }
-
-  private async readJson(peer: Peer, response: Response, timeoutMs: number): Promise<unknown> {
-    try {
-      return await response.json()
-    } catch (error) {
-      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new PeerTimeoutError(peer.id, timeoutMs, { cause: error })
-      throw new PeerUnavailableError(peer.id, 'answered malformed JSON', { code: 'PEER_BAD_ANSWER', cause: error })
-    }
+  private call(peer: Peer, path: string, init: RequestInit, timeoutMs: number, correlationId?: string): Promise<Response> {
+    return callPeer({ fetchImpl: this.fetchImpl, selfId: this.selfId, timeoutMs, ...(correlationId ? { correlationId } : {}) }, peer, path, init)
   }
 
   async listFlavours(peer: Peer, request: RelayRequest, timeoutMs: number): Promise<RelayAnswer> {
     if (peer.protocol === 'fluidos-go') return this.listFromGoNode(peer, request, timeoutMs)
     const response = await this.call(peer, RELAY_PATH, { method: 'POST', body: JSON.stringify(relayRequestToWire(request)) }, timeoutMs, request.correlationId)
-    return relayAnswerFromWire(await this.readJson(peer, response, timeoutMs))
+    return relayAnswerFromWire(await readPeerJson(peer, response, timeoutMs))
   }
 
   private async listFromGoNode(peer: Peer, request: RelayRequest, timeoutMs: number): Promise<RelayAnswer> {
@@ -65,7 +41,7 @@ export class HttpPeerGateway implements PeerGateway, PublicationGateway {
     const path = `${selectorPath(request.selector.type)}${query ? `?${query}` : ''}`
     const response = await this.call(peer, path, { method: 'GET' }, timeoutMs, request.correlationId)
     if (response.status === 204) return { results: [], failed: [] }
-    const body = await this.readJson(peer, response, timeoutMs)
+    const body = await readPeerJson(peer, response, timeoutMs)
     if (!Array.isArray(body)) throw new PeerUnavailableError(peer.id, 'answered something other than a flavour array', { code: 'PEER_BAD_ANSWER' })
     const flavours: Flavour[] = []
     for (const wire of body) {

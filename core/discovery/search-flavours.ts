@@ -70,7 +70,7 @@ async function knownLocally(deps: DiscoveryDeps, request: RelayRequest): Promise
 
 function failureOf(peer: Peer, error: unknown): PeerFailure {
   if (isRearError(error) && error.kind === 'peer-timeout') return { peerId: peer.id, kind: 'timeout', reason: error.message }
-  if (isRearError(error) && error.code === 'PEER_BAD_STATUS') return { peerId: peer.id, kind: 'status', reason: error.message }
+  if (isRearError(error) && error.code.startsWith('PEER_ANSWERED_')) return { peerId: peer.id, kind: 'status', reason: error.message }
   if (isRearError(error) && (error.kind === 'validation' || error.code === 'PEER_BAD_ANSWER')) return { peerId: peer.id, kind: 'invalid-answer', reason: error.message }
   return { peerId: peer.id, kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) }
 }

@@ -29,7 +29,11 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
 const TYPE_ALIASES: Record<string, string> = { k8slices: 'k8slice', sensors: 'sensor' }
 
-export function flavourTypeFromPath(raw: string): SupportedFlavourType {
+/** The selector of `/…/flavors/{type}?filter[...]`: the path's type and the query's filters. */
+export const selectorFromRequest = (typeSegment: string, url: string): Selector =>
+  parseSelectorQuery(flavourTypeFromPath(typeSegment), new URL(url).searchParams.entries())
+
+function flavourTypeFromPath(raw: string): SupportedFlavourType {
   const type = TYPE_ALIASES[raw] ?? raw
   if (isSupportedFlavourType(type)) return type
   if ((FLAVOUR_TYPES as readonly string[]).includes(type)) throw new UnsupportedFlavourTypeError(type)
@@ -53,8 +57,7 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
   app.all('/api/v2/flavors', methodNotAllowed(['GET']))
 
   app.get('/api/v2/flavors/:type', async (c) => {
-    const type = flavourTypeFromPath(c.req.param('type'))
-    const selector = parseSelectorQuery(type, new URL(c.req.url).searchParams.entries())
+    const selector = selectorFromRequest(c.req.param('type'), c.req.url)
     const flavours = await list(selector, c.get('correlationId'))
     return c.body(flavoursToJson(flavours), 200, JSON_HEADERS)
   })
