@@ -1,10 +1,13 @@
 import { Resource } from 'sst'
+import { createTableContext } from '../../adapters/dynamo/document-client.ts'
+import { composeParticipant } from '../composition.ts'
+import type { Participant } from '../composition.ts'
 import { loadConfig } from '../config.ts'
 import type { ParticipantConfig } from '../config.ts'
 
 /**
  * The only place that reads SST links: the table and secrets every function uses join the plain
- * environment; `queues` adds the chain and agent queues for the functions that take part in chains.
+ * environment; `extra` adds the chain and agent queues for the functions that take part in chains.
  */
 export function lambdaConfig(extra: Record<string, string> = {}): ParticipantConfig {
   return loadConfig({
@@ -14,4 +17,15 @@ export function lambdaConfig(extra: Record<string, string> = {}): ParticipantCon
     PEERING_KUBECONFIG: Resource.PeeringKubeconfig.value,
     ...extra,
   })
+}
+
+/** The participant a Lambda entry point serves, composed once per container at module init. */
+export function lambdaParticipant(extra: Record<string, string> = {}): Participant {
+  const config = lambdaConfig(extra)
+  const table = createTableContext({
+    tableName: config.tableName,
+    ...(config.dynamoEndpoint ? { endpoint: config.dynamoEndpoint } : {}),
+    ...(config.region ? { region: config.region } : {}),
+  })
+  return composeParticipant(config, { table })
 }
