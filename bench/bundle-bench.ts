@@ -3,7 +3,8 @@ import { build } from 'esbuild'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildFunctions, ESM_REQUIRE_BANNER } from '../scripts/build.ts'
+import { buildFunctions } from '../scripts/build.ts'
+import { BUNDLE_OPTIONS, ESM_REQUIRE_BANNER } from '../scripts/bundle-options.ts'
 import type { Figure } from './stats.ts'
 import { percentile, progress } from './stats.ts'
 
@@ -37,7 +38,7 @@ export async function benchBundles(): Promise<Figure[]> {
   progress('bundling every function (esbuild, minified, tree-shaken)')
   const built = await buildFunctions(dir)
   const contents = "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'\nnew DynamoDBClient({})\n"
-  await build({ stdin: { contents, resolveDir: process.cwd() }, outfile: join(dir, 'baseline-bundle.mjs'), bundle: true, minify: true, platform: 'node', format: 'esm', banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'silent' })
+  await build({ stdin: { contents, resolveDir: process.cwd() }, outfile: join(dir, 'baseline-bundle.mjs'), bundle: true, minify: true, mainFields: BUNDLE_OPTIONS.mainFields, platform: 'node', format: 'esm', banner: { js: ESM_REQUIRE_BANNER }, logLevel: 'silent' })
   progress(`cold module init, median of ${RUNS} fresh processes each`)
   const baseline = medianCold(join(dir, 'baseline-bundle.mjs'))
   const figures: Figure[] = [{ name: 'baseline: cold init of a bundled DynamoDB client', value: baseline, unit: 'ms' }]

@@ -1,3 +1,5 @@
+import { BUNDLE_OPTIONS } from '../scripts/bundle-options'
+
 /** Which participant this stage deploys: one stage serves one role (node, supernode or catalog). */
 const ROLES = ['node', 'supernode', 'catalog'] as const
 const role = process.env.REAR_ROLE ?? 'node'
@@ -16,5 +18,10 @@ export const participant = {
 /** Lambda runtime for every function: Node 22 (the code also runs on Node 20, as the tests do). */
 export const runtime = 'nodejs22.x' as const
 
-/** The same bundling `npm run build` measures: ESM, minified, lazily imported modules split out. */
-export const bundling = { format: 'esm' as const, minify: true, splitting: true }
+/** The same bundling `npm run build` measures: ESM, minified, lazily imported modules split out, ES modules preferred. */
+export const bundling = {
+  format: BUNDLE_OPTIONS.format,
+  minify: BUNDLE_OPTIONS.minify,
+  splitting: BUNDLE_OPTIONS.splitting,
+  esbuild: { mainFields: BUNDLE_OPTIONS.mainFields },
+}

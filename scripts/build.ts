@@ -1,9 +1,7 @@
 import { build } from 'esbuild'
 import { readdirSync, statSync } from 'node:fs'
+import { BUNDLE_OPTIONS, ESM_REQUIRE_BANNER } from './bundle-options.ts'
 import { FUNCTIONS } from './functions.ts'
-
-/** Lets CommonJS dependencies `require` Node built-ins inside an ESM bundle. */
-export const ESM_REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
 
 /** Bundles each function on its own (ESM, minified, tree-shaken) into dist/<name>/index.mjs. */
 export interface BuiltFunction {
@@ -24,13 +22,11 @@ export async function buildFunctions(outdir = 'dist'): Promise<BuiltFunction[]> 
       entryPoints: { index: fn.entry },
       outdir: dir,
       outExtension: { '.js': '.mjs' },
-      splitting: true,
+      ...BUNDLE_OPTIONS,
       bundle: true,
-      minify: true,
       treeShaking: true,
       platform: 'node',
       target: 'node20',
-      format: 'esm',
       sourcemap: false,
       legalComments: 'none',
       banner: { js: ESM_REQUIRE_BANNER },

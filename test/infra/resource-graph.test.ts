@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
+import { BUNDLE_OPTIONS } from '../../scripts/bundle-options.ts'
 import type { Recorded } from './recording-sst.ts'
 import { installFakeSst } from './recording-sst.ts'
 
@@ -75,6 +76,17 @@ describe('infrastructure resource graph', () => {
     const args: Record<string, unknown> = {}
     ;(table.args.transform as { table: (a: Record<string, unknown>) => void }).table(args)
     expect(args.pointInTimeRecovery).toEqual({ enabled: true })
+  })
+
+  it('bundles every function as `npm run build` measures it, for the Lambda Node 22 runtime', async () => {
+    const { recorded } = await setup('dev')
+    for (const fn of functionsOf(recorded)) {
+      expect({ handler: fn.handler, runtime: fn.runtime, nodejs: fn.nodejs }).toEqual({
+        handler: fn.handler,
+        runtime: 'nodejs22.x',
+        nodejs: { format: BUNDLE_OPTIONS.format, minify: BUNDLE_OPTIONS.minify, splitting: BUNDLE_OPTIONS.splitting, esbuild: { mainFields: BUNDLE_OPTIONS.mainFields } },
+      })
+    }
   })
 
   it('routes every API request to the participant function', async () => {
