@@ -1,13 +1,11 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 export default $config({
-  app(input) {
-    return {
-      name: 'rear-cloud',
-      home: 'aws',
-      removal: input?.stage === 'production' ? 'retain' : 'remove',
-      protect: input?.stage === 'production',
-    }
+  async app(input) {
+    const { stageSettings } = await import('./infra/stage-settings')
+    const { default: stages } = await import('./stages.json')
+    const { production } = stageSettings('rear-cloud', input.stage, stages)
+    return { name: 'rear-cloud', home: 'aws', removal: production ? 'retain' : 'remove', protect: production }
   },
   async run() {
     const { participantTable } = await import('./infra/tables')

@@ -4,10 +4,10 @@ import { participant } from './settings'
 export function functionEnvironment(endpoint: $util.Input<string>): Record<string, $util.Input<string>> {
   return {
     REAR_ROLE: participant.role,
-    PARTICIPANT_ID: participant.id,
+    PARTICIPANT_ID: participant.participantId,
     PARTICIPANT_DOMAIN: participant.domain,
     PARTICIPANT_ENDPOINT: endpoint,
     LIQO_CLUSTER_ID: participant.liqoClusterId,
-    TRANSACTION_TTL_SECONDS: participant.transactionTtlSeconds,
+    TRANSACTION_TTL_SECONDS: String(participant.transactionTtlSeconds),
   }
 }

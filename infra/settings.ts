@@ -1,19 +1,11 @@
 import { BUNDLE_OPTIONS } from '../scripts/bundle-options'
+import stages from '../stages.json'
+import { stageSettings } from './stage-settings'
 
-/** Which participant this stage deploys: one stage serves one role (node, supernode or catalog). */
-const ROLES = ['node', 'supernode', 'catalog'] as const
-const role = process.env.REAR_ROLE ?? 'node'
-if (!(ROLES as readonly string[]).includes(role)) throw new Error(`REAR_ROLE must be one of ${ROLES.join(', ')}, not ${role}`)
+/** The participant this stage deploys, as stages.json registers it: one stage serves one role. */
+export const participant = stageSettings($app.name, $app.stage, stages)
 
-export const isProduction = $app.stage === 'production'
-
-export const participant = {
-  role,
-  id: process.env.PARTICIPANT_ID ?? `${$app.name}-${$app.stage}`,
-  domain: process.env.PARTICIPANT_DOMAIN ?? `${$app.stage}.rear-cloud`,
-  liqoClusterId: process.env.LIQO_CLUSTER_ID ?? '',
-  transactionTtlSeconds: process.env.TRANSACTION_TTL_SECONDS ?? '3600',
-}
+export const isProduction = participant.production
 
 /** Lambda runtime for every function: Node 22 (the code also runs on Node 20, as the tests do). */
 export const runtime = 'nodejs22.x' as const

@@ -50,6 +50,17 @@ describe('infrastructure resource graph', () => {
     }
   })
 
+  it('deploys the participant its stage is registered as in stages.json', async () => {
+    const supernode = await setup('provider-supernode')
+    const environments = functionsOf(supernode.recorded).map((f) => f.environment as Record<string, unknown>)
+    expect(new Set(environments.map((e) => `${e.REAR_ROLE} ${e.PARTICIPANT_ID} ${e.PARTICIPANT_DOMAIN}`))).toEqual(new Set(['supernode provider-supernode provider.example']))
+    expect(supernode.recorded.map((r) => r.name)).not.toContain('FlavourPublisher')
+
+    const node = await setup('provider-node')
+    expect(node.recorded.map((r) => r.name)).toContain('FlavourPublisher')
+    expect(functionsOf(node.recorded).every((f) => (f.environment as Record<string, unknown>).REAR_ROLE === 'node')).toBe(true)
+  })
+
   it('gives every queue subscriber a dead-letter queue and partial batch responses', async () => {
     const { recorded } = await setup('dev')
     expect(recorded.filter((r) => r.kind === 'Queue' && r.component.subscribers.length > 0).map((r) => r.name)).toEqual(['ChainQueue'])
@@ -63,10 +74,11 @@ describe('infrastructure resource graph', () => {
 
   it('retains and protects data in production only', async () => {
     const production = await setup('production')
-    expect(production.app.removal).toBe('retain')
+    expect(production.app).toMatchObject({ removal: 'retain', protect: true })
     expect(production.recorded.find((r) => r.kind === 'Dynamo')?.args.deletionProtection).toBe(true)
     const dev = await setup('dev')
-    expect(dev.app.removal).toBe('remove')
+    expect(dev.app).toMatchObject({ removal: 'remove', protect: false })
+    expect(dev.recorded.find((r) => r.kind === 'Dynamo')?.args.deletionProtection).toBe(false)
   })
 
   it('keeps point-in-time recovery and the TTL cleanup attribute on the table', async () => {
@@ -99,10 +111,10 @@ describe('infrastructure resource graph', () => {
     vi.resetModules()
     const recorded = installFakeSst(stage)
     const config = (await import('../../sst.config.ts')).default as unknown as {
-      app: (input: { stage: string }) => { removal: string }
+      app: (input: { stage: string }) => Promise<{ removal: string; protect: boolean }>
       run: () => Promise<unknown>
     }
     await config.run()
-    return { recorded, app: config.app({ stage }) }
+    return { recorded, app: await config.app({ stage }) }
   }
 })
