@@ -23,6 +23,12 @@ function linksUsedBy(handler: string): Set<string> {
   return used
 }
 
+const seconds = (duration: string) => {
+  const [, amount, unit] = /^(\d+) (second|minute)s?$/.exec(duration) ?? []
+  if (!amount) throw new Error(`unreadable duration ${duration}`)
+  return Number(amount) * (unit === 'minute' ? 60 : 1)
+}
+
 const linkNames = (args: Record<string, unknown>) => new Set(((args.link as { name: string }[]) ?? []).map((l) => l.name))
 
 function functionsOf(recorded: Recorded[]) {
@@ -68,6 +74,8 @@ describe('infrastructure resource graph', () => {
       for (const subscriber of queue.component.subscribers) {
         expect(queue.args.dlq, `${queue.name} has a DLQ`).toBeDefined()
         expect((subscriber.args.batch as { partialResponses?: boolean })?.partialResponses, `${queue.name} reports partial failures`).toBe(true)
+        const handler = subscriber.handler as { timeout: string }
+        expect(seconds(queue.args.visibilityTimeout as string), `${queue.name} hides a message for longer than its subscriber may run`).toBeGreaterThanOrEqual(seconds(handler.timeout))
       }
     }
   })
