@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import { queryIndexPartition } from '../adapters/dynamo/query-index.ts'
 import type { TableContext } from '../adapters/dynamo/document-client.ts'
 import { createTableContext } from '../adapters/dynamo/document-client.ts'
@@ -80,16 +80,44 @@ export async function benchList(emulators: Emulators, baseline: { p50: number })
   ]
 }
 
+interface PairIo {
+  reads: number
+  /** Items per write: a TransactWriteItems' item count, 1 for a single put or update. */
+  writes: number[]
+}
+
+/** The DynamoDB commands `fn` sends through `table`: reads (Get, Query, Scan), and each write's item count. */
+async function countCommands(table: TableContext, fn: () => Promise<unknown>): Promise<PairIo> {
+  const io: PairIo = { reads: 0, writes: [] }
+  const send = table.client.send.bind(table.client)
+  table.client.send = ((command: { constructor: { name: string }; input: { TransactItems?: unknown[] } }) => {
+    if (/Get|Query|Scan/.test(command.constructor.name)) io.reads++
+    else io.writes.push(command.input.TransactItems?.length ?? 1)
+    return send(command as never)
+  }) as typeof table.client.send
+  try {
+    await fn()
+  } finally {
+    table.client.send = send
+  }
+  return io
+}
+
+/** A pair's reads and writes issued raw: as many GetItems, then TransactWriteItems of the same sizes on fresh keys. */
+async function rawPairIo(table: TableContext, key0: Record<string, string>, io: PairIo, i: number) {
+  for (let r = 0; r < io.reads; r++) await table.client.send(new GetCommand({ TableName: table.tableName, Key: key0 }))
+  for (const [w, size] of io.writes.entries()) {
+    const items = Array.from({ length: size }, (_, n) => ({ Put: { TableName: table.tableName, Item: { pk: `BENCH#${i}#${w}`, sk: String(n), value: i } } }))
+    await table.client.send(new TransactWriteCommand({ TransactItems: items }))
+  }
+}
+
 export async function benchReservePurchase(emulators: Emulators, baseline: { p50: number }): Promise<Figure[]> {
-  const { composed, app } = await participant(emulators, 'reserve')
+  const { composed, app, table } = await participant(emulators, 'reserve')
   const [template] = sampleFlavours(composed.self, new Date())
-  await pool(CHAINS, 16, (i) => publishFlavour(composed.app.provider.flavours, variedFlavour(template!, i)))
+  await pool(CHAINS + 1, 16, (i) => publishFlavour(composed.app.provider.flavours, variedFlavour(template!, i)))
   const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body) })
-  progress(`reserve + purchase on ${CHAINS} flavours, 8 in flight`)
-  const pairs: number[] = []
-  const started = performance.now()
-  await pool(CHAINS, 8, async (i) => {
-    const t0 = performance.now()
+  const reserveAndPurchase = async (i: number) => {
     const tx = (await (
       await post('/api/v2/reservations', {
         flavorID: `bench.local-k8slice-${String(i).padStart(5, '0')}`,
@@ -99,12 +127,25 @@ export async function benchReservePurchase(emulators: Emulators, baseline: { p50
     ).json()) as { transactionID: string }
     const res = await post(`/api/v2/transactions/${tx.transactionID}/purchase`, {})
     if (res.status !== 200) throw new Error(`purchase answered ${res.status}`)
+  }
+  const io = await countCommands(table, () => reserveAndPurchase(CHAINS))
+  progress(`reserve + purchase on ${CHAINS} flavours, 8 in flight (${io.reads} reads and writes of ${io.writes.join(' + ')} items each)`)
+  const pairs: number[] = []
+  const started = performance.now()
+  await pool(CHAINS, 8, async (i) => {
+    const t0 = performance.now()
+    await reserveAndPurchase(i)
     pairs.push(performance.now() - t0)
   })
-  const seconds = (performance.now() - started) / 1000
+  const throughput = CHAINS / ((performance.now() - started) / 1000)
+  progress('baseline: the same reads and writes issued raw, 8 in flight')
+  const rawStarted = performance.now()
+  await pool(CHAINS, 8, (i) => rawPairIo(table, key.flavour(template!.id), io, i))
+  const rawThroughput = CHAINS / ((performance.now() - rawStarted) / 1000)
   const p50 = percentile(pairs, 50)
   return [
-    { name: 'reserve + purchase throughput (8 in flight)', value: CHAINS / seconds, unit: 'ops/s' },
+    { name: `baseline: ${io.reads} GetItems + TransactWrites of ${io.writes.join(' + ')} items, raw (8 in flight)`, value: rawThroughput, unit: 'ops/s' },
+    { name: 'reserve + purchase throughput (8 in flight)', value: throughput, unit: 'ops/s', ratio: throughput / rawThroughput, baseline: 'raw reads and writes' },
     { name: 'reserve + purchase latency, p50', value: p50, unit: 'ms', ratio: p50 / baseline.p50, baseline: 'GetItem p50' },
     { name: 'reserve + purchase latency, p99', value: percentile(pairs, 99), unit: 'ms', ratio: percentile(pairs, 99) / baseline.p50, baseline: 'GetItem p50' },
   ]

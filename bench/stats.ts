@@ -31,14 +31,28 @@ export interface Figure {
   /** value ÷ baseline, both measured in this run. */
   ratio?: number
   baseline?: string
+  /** An issue's goal: the value (in `unit`) or the ratio must not exceed `max`. */
+  goal?: { max: number; on: 'value' | 'ratio' }
+}
+
+export const goalMet = (f: Figure): boolean | undefined => (f.goal ? (f.goal.on === 'ratio' ? (f.ratio ?? Infinity) : f.value) <= f.goal.max : undefined)
+
+function goalText(f: Figure): string {
+  if (!f.goal) return ''
+  const bound = f.goal.on === 'ratio' ? `${f.goal.max} ×` : `${f.goal.max} ${f.unit}`
+  return `  (goal ≤ ${bound}: ${goalMet(f) ? 'met' : 'MISSED'})`
 }
 
 export function printFigures(title: string, figures: readonly Figure[]): void {
   process.stdout.write(`\n${title}\n`)
   for (const f of figures) {
     const ratio = f.ratio === undefined ? '' : `  = ${f.ratio.toFixed(2)} × ${f.baseline}`
-    process.stdout.write(`  ${f.name.padEnd(48)} ${f.value.toFixed(2).padStart(10)} ${f.unit.padEnd(6)}${ratio}\n`)
+    process.stdout.write(`  ${f.name.padEnd(48)} ${f.value.toFixed(2).padStart(10)} ${f.unit.padEnd(6)}${ratio}${goalText(f)}\n`)
   }
+  const withGoals = figures.filter((f) => f.goal)
+  if (withGoals.length === 0) return
+  const missed = withGoals.filter((f) => !goalMet(f))
+  process.stdout.write(`\ngoals: ${withGoals.length - missed.length} of ${withGoals.length} met${missed.length ? `; missed: ${missed.map((f) => f.name).join(', ')}` : ''}\n`)
 }
 
 export const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`)
