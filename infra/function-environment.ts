@@ -8,6 +8,6 @@ export function functionEnvironment(endpoint: $util.Input<string>): Record<strin
     PARTICIPANT_DOMAIN: participant.domain,
     PARTICIPANT_ENDPOINT: endpoint,
     LIQO_CLUSTER_ID: participant.liqoClusterId,
-    TRANSACTION_TTL_SECONDS: String(participant.transactionTtlSeconds),
+    ...(participant.transactionTtlSeconds ? { TRANSACTION_TTL_SECONDS: String(participant.transactionTtlSeconds) } : {}),
   }
 }

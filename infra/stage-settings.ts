@@ -7,7 +7,7 @@ const stageEntry = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case letters, digits, dots and dashes').optional(),
   domain: z.string().min(1),
   liqoClusterId: z.string().default(''),
-  transactionTtlSeconds: z.number().int().positive().default(3600),
+  transactionTtlSeconds: z.number().int().positive().optional(),
   production: z.boolean().default(false),
 })
 
@@ -21,7 +21,8 @@ export interface StageSettings {
   participantId: string
   domain: string
   liqoClusterId: string
-  transactionTtlSeconds: number
+  /** How long a reservation holds capacity; the functions' own default (functions/config.ts) when absent. */
+  transactionTtlSeconds?: number
   /** Production stages retain their table on removal, protect it from deletion and protect the app. */
   production: boolean
 }
@@ -43,14 +44,14 @@ export function stageSettings(app: string, stage: string, file: unknown): StageS
   }
   const entry = parsed.data[stage]
   if (!entry) {
-    return { role: 'node', participantId: `${app}-${stage}`, domain: `${stage}.dev.${app}`, liqoClusterId: '', transactionTtlSeconds: 3600, production: false }
+    return { role: 'node', participantId: `${app}-${stage}`, domain: `${stage}.dev.${app}`, liqoClusterId: '', production: false }
   }
   return {
     role: entry.role,
     participantId: entry.id ?? stage,
     domain: entry.domain,
     liqoClusterId: entry.liqoClusterId,
-    transactionTtlSeconds: entry.transactionTtlSeconds,
+    ...(entry.transactionTtlSeconds ? { transactionTtlSeconds: entry.transactionTtlSeconds } : {}),
     production: entry.production,
   }
 }

@@ -16,15 +16,14 @@ describe('stage settings', () => {
       participantId: 'acme-supernode',
       domain: 'acme.example',
       liqoClusterId: '',
-      transactionTtlSeconds: 3600,
       production: true,
     })
     expect(stageSettings('rear-cloud', 'acme-node', aStagesFile())).toMatchObject({ role: 'node', liqoClusterId: 'liqo-acme', production: false })
   })
 
   it('lets a stage name its participant differently from the stage', () => {
-    const file = aStagesFile({ 'prod-eu': { role: 'catalog', id: 'fluidos-catalog', domain: 'catalog.example' } })
-    expect(stageSettings('rear-cloud', 'prod-eu', file)).toMatchObject({ role: 'catalog', participantId: 'fluidos-catalog' })
+    const file = aStagesFile({ 'prod-eu': { role: 'catalog', id: 'fluidos-catalog', domain: 'catalog.example', transactionTtlSeconds: 600 } })
+    expect(stageSettings('rear-cloud', 'prod-eu', file)).toMatchObject({ role: 'catalog', participantId: 'fluidos-catalog', transactionTtlSeconds: 600 })
   })
 
   it('deploys an unregistered stage as a throwaway node', () => {
@@ -33,7 +32,6 @@ describe('stage settings', () => {
       participantId: 'rear-cloud-alice',
       domain: 'alice.dev.rear-cloud',
       liqoClusterId: '',
-      transactionTtlSeconds: 3600,
       production: false,
     })
   })
