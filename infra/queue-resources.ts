@@ -9,5 +9,12 @@ export const chainQueue = new sst.aws.Queue('ChainQueue', {
   dlq: { queue: chainDeadLetters.arn, retry: 5 },
 })
 
+/** Agent commands that failed 5 times, kept 14 days for `npm run redrive`. */
+export const agentDeadLetters = new sst.aws.Queue('AgentDeadLetters', {
+  transform: { queue: { messageRetentionSeconds: 1_209_600 } },
+})
+
 /** Commands for the in-cluster agent (deploy a virtual router, peer, ...); the agent long-polls it. */
-export const agentQueue = new sst.aws.Queue('AgentQueue')
+export const agentQueue = new sst.aws.Queue('AgentQueue', {
+  dlq: { queue: agentDeadLetters.arn, retry: 5 },
+})

@@ -3,11 +3,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs'
 
 export interface ParticipantQueues {
   chain: string
+  /** The chain queue's dead letters. */
   dlq: string
   agent: string
+  agentDlq: string
 }
 
-/** How often a chain message is retried before it lands in the DLQ (the cloud uses the same). */
+/** How often a message is retried before it lands in its queue's DLQ (the cloud uses the same). */
 export const MAX_RECEIVE_COUNT = 5
 
 async function create(client: SQSClient, name: string, attributes: Record<string, string> = {}): Promise<string> {
@@ -15,14 +17,20 @@ async function create(client: SQSClient, name: string, attributes: Record<string
   return QueueUrl!
 }
 
-/** A participant's chain queue with its DLQ, and its agent command queue, on the SQS emulator. */
-export async function ensureParticipantQueues(client: SQSClient, prefix: string): Promise<ParticipantQueues> {
-  const dlq = await create(client, `${prefix}-chain-dlq`)
+/** A queue whose messages move to `<name>-dlq` after MAX_RECEIVE_COUNT receives. */
+async function workQueue(client: SQSClient, name: string, attributes: Record<string, string> = {}): Promise<{ queue: string; dlq: string }> {
+  const dlq = await create(client, `${name}-dlq`)
   const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }))
-  const chain = await create(client, `${prefix}-chain`, {
-    VisibilityTimeout: '5',
+  const queue = await create(client, name, {
+    ...attributes,
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: MAX_RECEIVE_COUNT }),
   })
-  const agent = await create(client, `${prefix}-agent`)
-  return { chain, dlq, agent }
+  return { queue, dlq }
+}
+
+/** A participant's chain queue and agent command queue, each with its DLQ, on the SQS emulator. */
+export async function ensureParticipantQueues(client: SQSClient, prefix: string): Promise<ParticipantQueues> {
+  const chain = await workQueue(client, `${prefix}-chain`, { VisibilityTimeout: '5' })
+  const agent = await workQueue(client, `${prefix}-agent`)
+  return { chain: chain.queue, dlq: chain.dlq, agent: agent.queue, agentDlq: agent.dlq }
 }

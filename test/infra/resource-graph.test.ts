@@ -67,8 +67,10 @@ describe('infrastructure resource graph', () => {
     expect(functionsOf(node.recorded).every((f) => (f.environment as Record<string, unknown>).REAR_ROLE === 'node')).toBe(true)
   })
 
-  it('gives every queue subscriber a dead-letter queue and partial batch responses', async () => {
+  it('gives every work queue a dead-letter queue, and every subscriber partial batch responses', async () => {
     const { recorded } = await setup('dev')
+    const queues = recorded.filter((r) => r.kind === 'Queue')
+    expect(queues.filter((q) => !q.args.dlq).map((q) => q.name).sort()).toEqual(['AgentDeadLetters', 'ChainDeadLetters'])
     expect(recorded.filter((r) => r.kind === 'Queue' && r.component.subscribers.length > 0).map((r) => r.name)).toEqual(['ChainQueue'])
     for (const queue of recorded.filter((r) => r.kind === 'Queue')) {
       for (const subscriber of queue.component.subscribers) {
