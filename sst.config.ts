@@ -4,8 +4,9 @@ export default $config({
   async app(input) {
     const { stageSettings } = await import('./infra/stage-settings')
     const { default: stages } = await import('./stages.json')
-    const { production } = stageSettings('rear-cloud', input.stage, stages)
-    return { name: 'rear-cloud', home: 'aws', removal: production ? 'retain' : 'remove', protect: production }
+    const name = 'rear-cloud'
+    const { production } = stageSettings(name, input.stage, stages)
+    return { name, home: 'aws', removal: production ? 'retain' : 'remove', protect: production }
   },
   async run() {
     const { participantTable } = await import('./infra/tables')
