@@ -4,12 +4,19 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { beforeAll, describe, expect, it, inject } from 'vitest'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { beforeAll, describe, expect, it, inject, onTestFinished } from 'vitest'
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
+import { createSqsClient } from '../../../adapters/sqs/sqs-client.ts'
+import { ensureParticipantQueues } from '../../../local/sqs-queues.ts'
+import type { ChainMessage } from '../../../core/chain/model.ts'
+import { chainMessageFromWire, chainMessageToWire } from '../../../core/wire/chain-codec.ts'
 import { buildFunctions } from '../../../scripts/build.ts'
 import type { BuiltFunction } from '../../../scripts/build.ts'
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators.ts'
 import { flavourToWire } from '../../../core/wire/flavour-codec.ts'
-import { aK8SliceFlavour } from '../../support/factories.ts'
+import { aBuyer, aK8SliceFlavour } from '../../support/factories.ts'
 import { createTestTable } from '../../support/dynamo-test-table.ts'
 
 const ADMIN_TOKEN = 'bundle-test-admin-token'
@@ -22,6 +29,22 @@ writeFileSync(out, JSON.stringify(await handler(JSON.parse(event), {})))
 `
 
 let bundles: Map<string, BuiltFunction>
+
+/** The upstream hop: a REAR peer that accepts chain messages and keeps them. */
+async function chainPeer() {
+  const received: ChainMessage[] = []
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (chunk) => (body += chunk))
+    req.on('end', () => {
+      received.push(chainMessageFromWire(JSON.parse(body)))
+      res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}')
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return { baseUrl: `http://127.0.0.1:${port}`, received, close: () => void server.close() }
+}
 
 beforeAll(async () => {
   const built = await buildFunctions(mkdtempSync(join(tmpdir(), 'rear-bundles-')))
@@ -70,6 +93,35 @@ describe('bundled functions', () => {
     expect(await invoke('flavour-publisher', {})).toMatchObject({ failed: [] })
   })
 
+  it('take a chain message in through the API bundle and SQS, and reserve once in the chain-worker bundle however often it is delivered', async () => {
+    const { invoke, queues, sqs, upstream } = await setup()
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
+    await invoke('participant-api', httpEvent('POST', '/admin/v1/flavours', flavourToWire(aK8SliceFlavour()), admin))
+    const peer = { role: 'node', domain: 'consumer.local', baseUrl: upstream.baseUrl, protocol: 'rear-cloud' }
+    expect((await invoke('participant-api', httpEvent('PUT', '/admin/v1/peers/consumer-1', peer, admin))).statusCode).toBeLessThan(300)
+
+    const reserve: ChainMessage = {
+      id: 'chain-b1:RESERVE:consumer-1',
+      chainId: 'chain-b1',
+      from: 'consumer-1',
+      to: 'provider-1',
+      route: ['consumer-1', 'provider-1'],
+      payload: { type: 'RESERVE', buyer: aBuyer(), flavourId: 'provider.local-k8slice-0001', providerId: 'provider-1' },
+      sentAt: new Date(),
+    }
+    const accepted = await invoke('participant-api', httpEvent('POST', '/rear/v1/chain/messages', chainMessageToWire(reserve)))
+    expect(accepted.statusCode).toBe(202)
+
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.chain, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }))
+    expect(Messages).toHaveLength(1)
+    const record = { messageId: Messages[0]!.MessageId!, body: Messages[0]!.Body! }
+    for (let delivery = 0; delivery < 2; delivery++) expect(await invoke('chain-worker', { Records: [record] })).toEqual({ batchItemFailures: [] })
+
+    expect(upstream.received.map((m) => m.payload.type)).toEqual(['RESERVE_OK'])
+    const operation = await invoke('participant-api', httpEvent('GET', '/chain/v1/operations/chain-b1'))
+    expect(JSON.parse(operation.body)).toMatchObject({ state: 'reserved', position: 'provider' })
+  })
+
   it('report a message the chain-worker bundle cannot read as a partial batch failure', async () => {
     const { invoke } = await setup()
     const event = { Records: [{ messageId: 'not-json', body: '{oops' }] }
@@ -79,20 +131,25 @@ describe('bundled functions', () => {
   async function setup() {
     const table = await createTestTable('bundle')
     const dir = mkdtempSync(join(tmpdir(), 'rear-invoke-'))
+    const sqs = createSqsClient({ endpoint: inject('sqsEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
+    const queues = await ensureParticipantQueues(sqs, `bundle-${randomUUID().slice(0, 8)}`)
+    const upstream = await chainPeer()
+    onTestFinished(() => upstream.close())
     const env = {
       PATH: process.env.PATH ?? '',
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+      SQS_ENDPOINT: inject('sqsEndpoint'),
       PARTICIPANT_ID: 'provider-1',
       PARTICIPANT_DOMAIN: 'provider.local',
       SST_RESOURCE_App: JSON.stringify({ name: 'rear-cloud', stage: 'test' }),
       SST_RESOURCE_ParticipantTable: JSON.stringify({ name: table.tableName, type: 'sst.aws.Dynamo' }),
       SST_RESOURCE_AdminToken: JSON.stringify({ value: ADMIN_TOKEN, type: 'sst.sst.Secret' }),
       SST_RESOURCE_PeeringKubeconfig: JSON.stringify({ value: '', type: 'sst.sst.Secret' }),
-      SST_RESOURCE_ChainQueue: JSON.stringify({ url: 'http://127.0.0.1:1/000000000000/chain', type: 'sst.aws.Queue' }),
-      SST_RESOURCE_AgentQueue: JSON.stringify({ url: 'http://127.0.0.1:1/000000000000/agent', type: 'sst.aws.Queue' }),
+      SST_RESOURCE_ChainQueue: JSON.stringify({ url: queues.chain, type: 'sst.aws.Queue' }),
+      SST_RESOURCE_AgentQueue: JSON.stringify({ url: queues.agent, type: 'sst.aws.Queue' }),
     }
     const invoke = async (name: string, event: unknown) => {
       const fn = bundles.get(name)
@@ -101,6 +158,6 @@ describe('bundled functions', () => {
       await run(process.execPath, ['--input-type=module', '-e', INVOKE, fn.file, JSON.stringify(event), out], { env })
       return JSON.parse(readFileSync(out, 'utf8'))
     }
-    return { invoke, table }
+    return { invoke, table, queues, sqs, upstream }
   }
 })
