@@ -42,6 +42,22 @@ export class DynamoReservationRepository implements ReservationRepository {
     return this.table.tableName
   }
 
+  /** The pool's share of a transaction: its free capacity moved by `sign × delta`, guarded where taken; none when nothing moves. */
+  private poolUpdate(poolId: string, delta: ResourceAmounts, sign: 1 | -1): Parameters<typeof transactWrite>[1][number] | undefined {
+    const change = poolAdjustment(delta, sign)
+    if (!change.sets.length) return undefined
+    return {
+      Update: {
+        TableName: this.name,
+        Key: key.pool(poolId),
+        UpdateExpression: `SET ${change.sets.join(', ')}`,
+        ...(change.guards.length ? { ConditionExpression: change.guards.join(' AND ') } : {}),
+        ExpressionAttributeNames: change.names,
+        ExpressionAttributeValues: change.values,
+      },
+    }
+  }
+
   async getTransaction(id: string): Promise<Transaction | undefined> {
     const { Item } = await this.table.client.send(new GetCommand({ TableName: this.name, Key: key.transaction(id), ConsistentRead: true }))
     return Item ? transactionFromItem(Item) : undefined
@@ -92,7 +108,6 @@ export class DynamoReservationRepository implements ReservationRepository {
 
   async updateHold(previous: Transaction, next: Transaction): Promise<void> {
     const delta = Object.fromEntries(LEDGER_RESOURCES.map((r) => [r, next.hold[r] - previous.hold[r]])) as ResourceAmounts
-    const take = poolAdjustment(delta, -1)
     const items: Parameters<typeof transactWrite>[1] = [
       {
         Put: {
@@ -104,18 +119,8 @@ export class DynamoReservationRepository implements ReservationRepository {
         },
       },
     ]
-    if (take.sets.length) {
-      items.push({
-        Update: {
-          TableName: this.name,
-          Key: key.pool(previous.poolId),
-          UpdateExpression: `SET ${take.sets.join(', ')}`,
-          ...(take.guards.length ? { ConditionExpression: take.guards.join(' AND ') } : {}),
-          ExpressionAttributeNames: take.names,
-          ExpressionAttributeValues: take.values,
-        },
-      })
-    }
+    const pool = this.poolUpdate(previous.poolId, delta, -1)
+    if (pool) items.push(pool)
     try {
       await transactWrite(this.table, items)
     } catch (error) {
@@ -146,7 +151,6 @@ export class DynamoReservationRepository implements ReservationRepository {
   async releaseHold(tx: Transaction, status: 'expired' | 'released', at: Date): Promise<boolean> {
     const current = await this.getTransaction(tx.id)
     if (!current || current.status !== 'reserved') return false
-    const give = poolAdjustment(current.hold, 1)
     const items: Parameters<typeof transactWrite>[1] = [
       {
         Update: {
@@ -167,17 +171,8 @@ export class DynamoReservationRepository implements ReservationRepository {
         },
       },
     ]
-    if (give.sets.length) {
-      items.push({
-        Update: {
-          TableName: this.name,
-          Key: key.pool(current.poolId),
-          UpdateExpression: `SET ${give.sets.join(', ')}`,
-          ExpressionAttributeNames: give.names,
-          ExpressionAttributeValues: give.values,
-        },
-      })
-    }
+    const pool = this.poolUpdate(current.poolId, current.hold, 1)
+    if (pool) items.push(pool)
     try {
       await transactWrite(this.table, items)
       return true
