@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildFunctions } from '../scripts/build.ts'
 import { BUNDLE_OPTIONS, ESM_REQUIRE_BANNER } from '../scripts/bundle-options.ts'
+import { sstLinkEnvironment } from '../scripts/sst-links.ts'
 import type { Figure } from './stats.ts'
 import { percentile, progress } from './stats.ts'
 
@@ -14,12 +15,13 @@ const lambdaEnv = {
   PARTICIPANT_ID: 'bench',
   PARTICIPANT_DOMAIN: 'bench.local',
   AWS_REGION: 'us-east-1',
-  SST_RESOURCE_ParticipantTable: JSON.stringify({ name: 'bench-table', type: 'sst.aws.Dynamo' }),
-  SST_RESOURCE_AdminToken: JSON.stringify({ value: 'bench-admin-token-0000', type: 'sst.sst.Secret' }),
-  SST_RESOURCE_PeeringKubeconfig: JSON.stringify({ value: '', type: 'sst.sst.Secret' }),
-  SST_RESOURCE_App: JSON.stringify({ name: 'rear-cloud', stage: 'bench' }),
-  SST_RESOURCE_ChainQueue: JSON.stringify({ url: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-chain', type: 'sst.aws.Queue' }),
-  SST_RESOURCE_AgentQueue: JSON.stringify({ url: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-agent', type: 'sst.aws.Queue' }),
+  ...sstLinkEnvironment({
+    stage: 'bench',
+    tableName: 'bench-table',
+    adminToken: 'bench-admin-token-0000',
+    chainQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-chain',
+    agentQueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-agent',
+  }),
 }
 
 /** Milliseconds to import `file` in a fresh Node process: what a Lambda cold start pays for module init. */

@@ -13,6 +13,7 @@ import { ensureParticipantQueues } from '../../../local/sqs-queues.ts'
 import type { ChainMessage } from '../../../core/chain/model.ts'
 import { chainMessageFromWire, chainMessageToWire } from '../../../core/wire/chain-codec.ts'
 import { buildFunctions } from '../../../scripts/build.ts'
+import { sstLinkEnvironment } from '../../../scripts/sst-links.ts'
 import type { BuiltFunction } from '../../../scripts/build.ts'
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators.ts'
 import { flavourToWire } from '../../../core/wire/flavour-codec.ts'
@@ -144,12 +145,7 @@ describe('bundled functions', () => {
       SQS_ENDPOINT: inject('sqsEndpoint'),
       PARTICIPANT_ID: 'provider-1',
       PARTICIPANT_DOMAIN: 'provider.local',
-      SST_RESOURCE_App: JSON.stringify({ name: 'rear-cloud', stage: 'test' }),
-      SST_RESOURCE_ParticipantTable: JSON.stringify({ name: table.tableName, type: 'sst.aws.Dynamo' }),
-      SST_RESOURCE_AdminToken: JSON.stringify({ value: ADMIN_TOKEN, type: 'sst.sst.Secret' }),
-      SST_RESOURCE_PeeringKubeconfig: JSON.stringify({ value: '', type: 'sst.sst.Secret' }),
-      SST_RESOURCE_ChainQueue: JSON.stringify({ url: queues.chain, type: 'sst.aws.Queue' }),
-      SST_RESOURCE_AgentQueue: JSON.stringify({ url: queues.agent, type: 'sst.aws.Queue' }),
+      ...sstLinkEnvironment({ stage: 'test', tableName: table.tableName, adminToken: ADMIN_TOKEN, chainQueueUrl: queues.chain, agentQueueUrl: queues.agent }),
     }
     const invoke = async (name: string, event: unknown) => {
       const fn = bundles.get(name)

@@ -1,0 +1,24 @@
+export interface LinkedResources {
+  stage: string
+  tableName: string
+  adminToken: string
+  peeringKubeconfig?: string
+  chainQueueUrl: string
+  agentQueueUrl: string
+}
+
+/**
+ * The environment SST gives a deployed function for the resources infra/ links to it
+ * (`SST_RESOURCE_<name>` JSON), so a bundle can run outside Lambda in tests and the benchmark.
+ */
+export function sstLinkEnvironment(links: LinkedResources): Record<string, string> {
+  const link = (value: object) => JSON.stringify(value)
+  return {
+    SST_RESOURCE_App: link({ name: 'rear-cloud', stage: links.stage }),
+    SST_RESOURCE_ParticipantTable: link({ name: links.tableName, type: 'sst.aws.Dynamo' }),
+    SST_RESOURCE_AdminToken: link({ value: links.adminToken, type: 'sst.sst.Secret' }),
+    SST_RESOURCE_PeeringKubeconfig: link({ value: links.peeringKubeconfig ?? '', type: 'sst.sst.Secret' }),
+    SST_RESOURCE_ChainQueue: link({ url: links.chainQueueUrl, type: 'sst.aws.Queue' }),
+    SST_RESOURCE_AgentQueue: link({ url: links.agentQueueUrl, type: 'sst.aws.Queue' }),
+  }
+}
