@@ -35,7 +35,7 @@ export interface Figure {
   goal?: { max: number; on: 'value' | 'ratio' }
 }
 
-export const goalMet = (f: Figure): boolean | undefined => (f.goal ? (f.goal.on === 'ratio' ? (f.ratio ?? Infinity) : f.value) <= f.goal.max : undefined)
+const goalMet = (f: Figure): boolean | undefined => (f.goal ? (f.goal.on === 'ratio' ? (f.ratio ?? Infinity) : f.value) <= f.goal.max : undefined)
 
 function goalText(f: Figure): string {
   if (!f.goal) return ''
