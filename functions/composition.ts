@@ -7,7 +7,12 @@ import type { DiscoveryDeps } from '../core/discovery/search-flavours.ts'
 import { relayedFlavours } from '../core/discovery/search-flavours.ts'
 import type { PublishDeps } from '../core/discovery/publish-to-aggregators.ts'
 import type { AcceptPublicationDeps } from '../core/discovery/accept-publication.ts'
-import type { RemoteFlavourRepository } from '../core/discovery/ports.ts'
+import type { PublishedFlavourRepository, RemoteFlavourRepository } from '../core/discovery/ports.ts'
+import type { FlavourRepository } from '../core/flavours/ports.ts'
+import type { ReservationRepository } from '../core/reservations/ports.ts'
+import type { ContractRepository } from '../core/contracts/ports.ts'
+import type { PeerRepository } from '../core/peers/ports.ts'
+import type { AgentCommands, ChainQueue, HopRepository } from '../core/chain/ports.ts'
 import type { TableContext } from '../adapters/dynamo/document-client.ts'
 import { DynamoFlavourRepository } from '../adapters/dynamo/dynamo-flavour-repository.ts'
 import { DynamoReservationRepository } from '../adapters/dynamo/dynamo-reservation-repository.ts'
@@ -26,14 +31,43 @@ import { SqsAgentCommands, SqsChainQueue } from '../adapters/sqs/sqs-chain-queue
 import type { ParticipantConfig } from './config.ts'
 import type { AppDeps } from './http/create-app.ts'
 import { adminToken } from './http/middleware.ts'
+import { useCaseDeps } from './use-case-deps.ts'
 
-export interface Runtime {
-  table: TableContext
+/** The participant's storage ports: DynamoDB repositories on its table, or in-memory fakes in unit tests. */
+export interface Repositories {
+  flavours: FlavourRepository
+  reservations: ReservationRepository
+  contracts: ContractRepository
+  peers: PeerRepository
+  candidates: RemoteFlavourRepository
+  published: PublishedFlavourRepository
+  hops: HopRepository
+}
+
+/** What a participant runs on: its table (or ready-made repositories) and optional injected services. */
+export type Runtime = RuntimeServices & ({ table: TableContext; repositories?: never } | { repositories: Repositories; table?: never })
+
+export interface RuntimeServices {
   clock?: Clock
   ids?: IdGenerator
   logger?: Logger
   fetch?: typeof fetch
   sqs?: SqsConfig
+  /** Replace the SQS chain and agent queues (unit tests record what is queued instead). */
+  queues?: { chain: ChainQueue; agent: AgentCommands }
+}
+
+/** Every repository on one participant table, the single-table layout of docs/architecture.md. */
+export function dynamoRepositories(table: TableContext): Repositories {
+  return {
+    flavours: new DynamoFlavourRepository(table),
+    reservations: new DynamoReservationRepository(table),
+    contracts: new DynamoContractRepository(table),
+    peers: new DynamoPeerRepository(table),
+    candidates: new DynamoRemoteFlavourRepository(table, 'CAND'),
+    published: new DynamoRemoteFlavourRepository(table, 'PUB'),
+    hops: new DynamoHopRepository(table),
+  }
 }
 
 export interface Participant {
@@ -45,7 +79,7 @@ export interface Participant {
   chain: ChainDeps
 }
 
-/** Wires one participant: adapters on its table, injected clock and ids, use-case dependencies by role. */
+/** Wires one participant: repositories on its table (or given), injected clock and ids, use-case dependencies by role. */
 export function composeParticipant(config: ParticipantConfig, runtime: Runtime): Participant {
   const clock = runtime.clock ?? systemClock
   const ids = runtime.ids ?? randomIds
@@ -56,12 +90,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     domain: config.domain,
     ...(config.liqoClusterId ? { liqoId: config.liqoClusterId } : {}),
   }
-  const flavours = new DynamoFlavourRepository(runtime.table)
-  const reservations = new DynamoReservationRepository(runtime.table)
-  const contracts = new DynamoContractRepository(runtime.table)
-  const peers = new DynamoPeerRepository(runtime.table)
-  const candidates = new DynamoRemoteFlavourRepository(runtime.table, 'CAND')
-  const published = new DynamoRemoteFlavourRepository(runtime.table, 'PUB')
+  const { flavours, reservations, contracts, peers, candidates, published, hops } = runtime.repositories ?? dynamoRepositories(runtime.table)
   const gateway = new HttpPeerGateway(config.id, runtime.fetch)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
   const aggregator = config.role !== 'node'
@@ -77,18 +106,28 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     settings: { peerTimeoutMs: config.peerTimeoutMs, hopLimit: config.hopLimit, candidateTtlMs: config.candidateTtlMs },
   }
   const publication: AcceptPublicationDeps = { published, peers, clock, logger, publicationTtlMs: config.publicationTtlMs }
-  const reserve = { flavours, reservations, clock, ids, logger, transactionTtlMs: config.transactionTtlMs }
-  const purchase = { ...reserve, contracts, cluster, self, contractTtlMs: config.contractTtlMs }
-  const sqs = lazySqsSend(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
+  const { reserve, purchase } = useCaseDeps({
+    self,
+    flavours,
+    reservations,
+    contracts,
+    cluster,
+    clock,
+    ids,
+    logger,
+    transactionTtlMs: config.transactionTtlMs,
+    contractTtlMs: config.contractTtlMs,
+  })
+  const queues = runtime.queues ?? sqsQueues(config, runtime.sqs)
   const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch)
   const chain: ChainDeps = {
     self,
-    hops: new DynamoHopRepository(runtime.table),
+    hops,
     peers,
     transport,
-    queue: new SqsChainQueue(sqs, config.chainQueueUrl),
+    queue: queues.chain,
     goProviders: transport,
-    agent: new SqsAgentCommands(sqs, config.agentQueueUrl),
+    agent: queues.agent,
     reserve,
     purchase,
     clock,
@@ -122,4 +161,9 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     chain,
     publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
   }
+}
+
+function sqsQueues(config: ParticipantConfig, sqsConfig: SqsConfig | undefined): { chain: ChainQueue; agent: AgentCommands } {
+  const sqs = lazySqsSend(sqsConfig ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
+  return { chain: new SqsChainQueue(sqs, config.chainQueueUrl), agent: new SqsAgentCommands(sqs, config.agentQueueUrl) }
 }
