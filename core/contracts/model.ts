@@ -10,6 +10,15 @@ export interface TelemetryEndpoint {
   intents: string[]
 }
 
+/**
+ * What PURCHASE_FLAVOUR asks of the provider beyond the transaction id (`{}` for a K8Slice), kept apart
+ * from its wire form so the use case never depends on it.
+ */
+export interface PurchaseRequest {
+  liqoCredentials?: LiqoCredentials
+  ingressTelemetryEndpoint?: TelemetryEndpoint
+}
+
 /** The agreement a purchase creates; one per transaction. */
 export interface Contract {
   id: string

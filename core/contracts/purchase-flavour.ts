@@ -9,8 +9,7 @@ import { remainderOf, resolveConfiguration } from '../flavours/partitioning.ts'
 import type { FlavourRepository } from '../flavours/ports.ts'
 import type { Transaction } from '../reservations/model.ts'
 import type { ReservationRepository } from '../reservations/ports.ts'
-import type { PurchaseRequest } from '../wire/contract-codec.ts'
-import type { Contract } from './model.ts'
+import type { Contract, PurchaseRequest } from './model.ts'
 import type { ContractRepository, PurchasePlan } from './ports.ts'
 
 export interface PurchaseDeps {

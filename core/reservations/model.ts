@@ -32,4 +32,17 @@ export interface Transaction {
   version: number
 }
 
+/**
+ * What RESERVE_FLAVOUR asks of the provider, whichever way it arrived (a Go client's body or a chain
+ * hop), so the use case never depends on the wire shape.
+ */
+export interface ReserveRequest {
+  flavourId: string
+  /** Replaces the buyer id as the idempotency key (one reservation per chain, not per buyer). */
+  reservationKey?: string
+  buyer: NodeIdentity
+  buyerKubeconfig?: string
+  configuration?: Configuration
+}
+
 export const isLive = (tx: Transaction, now: Date): boolean => tx.status === 'reserved' && tx.expiresAt > now

@@ -1,5 +1,5 @@
 import * as z from 'zod'
-import type { Contract, LiqoCredentials, TelemetryEndpoint } from '../contracts/model.ts'
+import type { Contract, PurchaseRequest } from '../contracts/model.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { flavourFromWire, flavourToWire } from './flavour-codec.ts'
 import { identityFromWire, identityToWire, liqoCredentialsWire, nodeIdentityWire, telemetryEndpointWire } from './identity-codec.ts'
@@ -12,12 +12,6 @@ export const purchaseRequestWire = wireObject(
   },
   { strict: true },
 )
-
-/** PURCHASE_FLAVOUR's body (reference §3.7); `{}` for a K8Slice. */
-export interface PurchaseRequest {
-  liqoCredentials?: LiqoCredentials
-  ingressTelemetryEndpoint?: TelemetryEndpoint
-}
 
 export function purchaseRequestFromWire(body: unknown): PurchaseRequest {
   const wire = decodeWith(purchaseRequestWire, body, 'purchase request')

@@ -1,6 +1,6 @@
 import * as z from 'zod'
-import type { Configuration, NodeIdentity } from '../flavours/model.ts'
-import type { Transaction } from '../reservations/model.ts'
+import type { Configuration } from '../flavours/model.ts'
+import type { ReserveRequest, Transaction } from '../reservations/model.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
 import { decodeWith, formatTimestamp, timestampString, wireObject } from './wire-object.ts'
@@ -13,16 +13,6 @@ export const reserveRequestWire = wireObject(
   },
   { strict: true },
 )
-
-/** RESERVE_FLAVOUR as the Go client sends it (reference §3.6). */
-export interface ReserveRequest {
-  flavourId: string
-  /** Replaces the buyer id as the idempotency key (one reservation per chain, not per buyer). */
-  reservationKey?: string
-  buyer: NodeIdentity
-  buyerKubeconfig?: string
-  configuration?: Configuration
-}
 
 export function reserveRequestFromWire(body: unknown): ReserveRequest {
   const wire = decodeWith(reserveRequestWire, body, 'reservation request')

@@ -1,6 +1,6 @@
 import { Quantity } from '../../core/quantity/quantity.ts'
 import type { K8SliceFlavour, NodeIdentity, Partitionability, ServiceFlavour } from '../../core/flavours/model.ts'
-import type { ReserveRequest } from '../../core/wire/reservation-codec.ts'
+import type { ReserveRequest } from '../../core/reservations/model.ts'
 
 const q = (text: string) => Quantity.parse(text)
 
