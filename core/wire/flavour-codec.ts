@@ -1,6 +1,5 @@
 import * as z from 'zod'
 import { UnsupportedFlavourTypeError, ValidationError } from '../shared/errors.ts'
-import { Quantity } from '../quantity/quantity.ts'
 import type {
   Flavour,
   FlavourType,
@@ -13,19 +12,7 @@ import type {
 } from '../flavours/model.ts'
 import { FLAVOUR_TYPES, HOSTING_POLICIES, isSupportedFlavourType } from '../flavours/model.ts'
 import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
-import { decodeWith, formatTimestamp, omitEmpty, quantityString, timestampString, wireObject } from './wire-object.ts'
-
-const quantityOrZero = z
-  .string()
-  .optional()
-  .transform((text, ctx) => {
-    try {
-      return Quantity.parse(text ?? '0')
-    } catch {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid Kubernetes quantity` })
-      return z.NEVER
-    }
-  })
+import { decodeWith, formatTimestamp, omitEmpty, quantityOrZero, quantityString, timestampString, wireObject } from './wire-object.ts'
 
 export const gpuWire = wireObject({ model: z.string().default(''), cores: quantityOrZero, memory: quantityOrZero })
 

@@ -49,6 +49,9 @@ export const quantityString = z.string().transform((text, ctx) => {
   }
 })
 
+/** A quantity field Go may leave out: absent decodes as zero, as an unset `resource.Quantity` does. */
+export const quantityOrZero = quantityString.default(() => Quantity.zero())
+
 /** Go's `omitempty`: leaves out `undefined`, empty strings and empty objects. */
 export function omitEmpty<T extends Record<string, unknown>>(object: T): Partial<T> {
   const out: Record<string, unknown> = {}
