@@ -6,8 +6,7 @@ import type { TableContext } from './document-client.ts'
 import { allocationToItem, contractFromItem, contractToItem, flavourToItem } from './item-mappers.ts'
 import { key } from './table-schema.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
-
-type Items = Parameters<typeof transactWrite>[1]
+import type { TransactItems } from './transact.ts'
 
 /** Contracts on DynamoDB, and the purchase committed as one TransactWriteItems (at most 7 items). */
 export class DynamoContractRepository implements ContractRepository {
@@ -18,7 +17,7 @@ export class DynamoContractRepository implements ContractRepository {
     return Item ? contractFromItem(Item) : undefined
   }
 
-  private replacementItems(plan: PurchasePlan): Items {
+  private replacementItems(plan: PurchasePlan): TransactItems {
     const { pool, replacement } = plan
     if (!pool) return []
     const TableName = this.table.tableName
@@ -28,7 +27,7 @@ export class DynamoContractRepository implements ContractRepository {
         ? { UpdateExpression: 'SET #version = #version + :one, currentFlavourId = :next', next: { ':next': remainder.id } }
         : { UpdateExpression: 'SET #version = #version + :one REMOVE currentFlavourId', next: {} }
       : { UpdateExpression: 'SET #version = #version + :one', next: {} }
-    const items: Items = [
+    const items: TransactItems = [
       {
         Update: {
           TableName,
@@ -60,7 +59,7 @@ export class DynamoContractRepository implements ContractRepository {
   async commitPurchase(plan: PurchasePlan): Promise<void> {
     const TableName = this.table.tableName
     const tx = plan.transaction
-    const items: Items = [
+    const items: TransactItems = [
       {
         Update: {
           TableName,

@@ -4,7 +4,8 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import { ContentionError } from '../../core/shared/errors.ts'
 import type { TableContext } from './document-client.ts'
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number]
+/** What one TransactWriteItems commits together, in order: every repository builds its list with this type. */
+export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>
 
 /** Which items of a cancelled transaction failed their condition, by position. */
 export class ConditionsFailed extends Error {
@@ -25,7 +26,7 @@ export class ConditionsFailed extends Error {
  * Runs one TransactWriteItems. A `TransactionConflict` (real DynamoDB under contention) becomes a
  * core ContentionError for the use case to retry; failed conditions become {@link ConditionsFailed}.
  */
-export async function transactWrite(table: TableContext, items: TransactItem[], token?: string): Promise<void> {
+export async function transactWrite(table: TableContext, items: TransactItems, token?: string): Promise<void> {
   try {
     await table.client.send(new TransactWriteCommand({ TransactItems: items, ...(token ? { ClientRequestToken: token } : {}) }))
   } catch (error) {
