@@ -1,22 +1,15 @@
 import { Hono } from 'hono'
-import * as z from 'zod'
 import { NotFoundError, ValidationError } from '../../core/shared/errors.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { Hop } from '../../core/chain/model.ts'
 import { purchaseChain, startChain } from '../../core/chain/start-chain.ts'
 import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
 import { chainMessageFromWire } from '../../core/wire/chain-codec.ts'
-import { configurationFromWire, configurationWire } from '../../core/wire/configuration-codec.ts'
+import { configurationFromWire } from '../../core/wire/configuration-codec.ts'
+import { operationRequestWire } from '../../core/wire/operation-codec.ts'
 import { decodeWith } from '../../core/wire/wire-object.ts'
 import type { AppEnv } from './env.ts'
 import { methodNotAllowed, readJson } from './middleware.ts'
-
-const operationRequestWire = z.strictObject({
-  flavorID: z.string().min(1),
-  providerID: z.string().min(1),
-  configuration: configurationWire.optional(),
-  deferPurchase: z.boolean().default(false),
-})
 
 /** What an operator or platform sees of one chain at this participant. */
 export const hopView = (hop: Hop, participant: string) => ({
