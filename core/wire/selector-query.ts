@@ -135,4 +135,16 @@ export function encodeSelectorQuery(selector: Selector, options: { includeExtens
   return parts.join('&')
 }
 
+/**
+ * Every query parameter the selector parser accepts, by flavour type; the OpenAPI document lists
+ * exactly these, so the grammar is written down once.
+ */
+export const SELECTOR_PARAMETERS: Readonly<Record<SupportedFlavourType, readonly string[]>> = {
+  k8slice: [
+    ...K8SLICE_STRING_FILTERS.map((name) => `filter[${name}][match]`),
+    ...K8SLICE_QUANTITY_FILTERS.flatMap((name) => [`filter[${name}][match]`, `filter[${name}][range][min]`, `filter[${name}][range][max]`]),
+  ],
+  service: SERVICE_FILTERS.map((name) => `filter[${name}][match]`),
+}
+
 export const selectorPath = (type: SupportedFlavourType): string => `/api/v2/flavors/${type}`

@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   let document: Promise<object> | undefined
   app.get('/openapi.json', async (c) => {
     document ??= import('./openapi/openapi-document.ts').then(({ buildOpenApiDocument }) =>
-      buildOpenApiDocument({ title: `rear-cloud ${deps.role} ${deps.participantId}`, description: 'FLUIDOS REAR as serverless functions' }),
+      buildOpenApiDocument({ title: `rear-cloud ${deps.role} ${deps.participantId}`, description: 'FLUIDOS REAR as serverless functions', role: deps.role }),
     )
     return c.json(await document)
   })

@@ -2,9 +2,10 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi'
 import * as z from 'zod'
 import { flavourWire } from '../../../core/wire/flavour-codec.ts'
 import { contractWire } from '../../../core/wire/contract-codec.ts'
+import { peerWire } from '../../../core/wire/peer-codec.ts'
 import { failure, json } from './provider-docs.ts'
 
-/** Documents the operator API (bearer token when ADMIN_TOKEN is set). */
+/** Documents the operator API (bearer token when ADMIN_TOKEN is set): flavours, transactions, contracts, the peer registry. */
 export function registerAdminDocs(registry: OpenAPIRegistry): void {
   const id = z.object({ id: z.string() })
   registry.registerPath({
@@ -27,5 +28,27 @@ export function registerAdminDocs(registry: OpenAPIRegistry): void {
     summary: 'A contract this participant holds',
     request: { params: id },
     responses: { 200: json(contractWire, 'Contract'), 404: failure('Unknown contract') },
+  })
+  registry.registerPath({ method: 'get', path: '/admin/v1/peers', summary: 'The peer registry', responses: { 200: json(z.array(peerWire), 'Peers') } })
+  registry.registerPath({
+    method: 'put',
+    path: '/admin/v1/peers/{id}',
+    summary: 'Register or replace a peer',
+    request: { params: id, body: json(peerWire.omit({ id: true }), 'Peer') },
+    responses: { 200: json(peerWire, 'Registered'), 400: failure('Invalid peer') },
+  })
+  registry.registerPath({
+    method: 'get',
+    path: '/admin/v1/peers/{id}',
+    summary: 'One registered peer',
+    request: { params: id },
+    responses: { 200: json(peerWire, 'Peer'), 404: failure('Unknown peer') },
+  })
+  registry.registerPath({
+    method: 'delete',
+    path: '/admin/v1/peers/{id}',
+    summary: 'Forget a peer (idempotent)',
+    request: { params: id },
+    responses: { 204: { description: 'Forgotten' } },
   })
 }

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi'
+import type { Role } from '../../../core/peers/model.ts'
 import { registerAdminDocs } from './admin-docs.ts'
 import { registerProviderDocs } from './provider-docs.ts'
 import { registerFederationDocs } from './federation-docs.ts'
@@ -6,13 +7,15 @@ import { registerFederationDocs } from './federation-docs.ts'
 export interface DocumentInfo {
   title: string
   description: string
+  /** Which route groups the participant serves, and so documents. */
+  role: Role
 }
 
 /**
  * The OpenAPI 3.1 document of a participant, generated from the same zod schemas the wire codec
  * validates with. Loaded lazily by `/openapi.json`, so the generator stays off the cold-start path.
  */
-export function buildOpenApiDocument(info: DocumentInfo): object {
+export function buildOpenApiDocument({ role, ...info }: DocumentInfo): object {
   const registry = new OpenAPIRegistry()
   registry.registerPath({
     method: 'get',
@@ -20,8 +23,9 @@ export function buildOpenApiDocument(info: DocumentInfo): object {
     summary: 'Liveness, role and participant id',
     responses: { 200: { description: 'Healthy' } },
   })
+  registry.registerPath({ method: 'get', path: '/openapi.json', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } })
   registerProviderDocs(registry)
-  registerFederationDocs(registry)
+  registerFederationDocs(registry, role)
   registerAdminDocs(registry)
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
