@@ -1,17 +1,8 @@
-import { api } from './api'
-import { functionEnvironment } from './function-environment'
-import { adminToken, peeringKubeconfig } from './secrets'
-import { bundling, participant, runtime } from './settings'
-import { participantTable } from './tables'
+import { apiHost } from './api'
+import { lambdaDefaults } from './lambda-defaults'
+import { participant } from './settings'
 
-const cronFunction = (handler: string) => ({
-  handler,
-  runtime,
-  nodejs: bundling,
-  timeout: '60 seconds' as const,
-  link: [participantTable, adminToken, peeringKubeconfig],
-  environment: functionEnvironment(api.url.apply((url) => new URL(url).host)),
-})
+const cronFunction = (handler: string) => ({ handler, ...lambdaDefaults(apiHost), timeout: '60 seconds' as const })
 
 /** Gives expired reservations' capacity back and drops stale candidates every minute (reads refuse them regardless). */
 export const expirySweeper = new sst.aws.Cron('ExpirySweeper', {

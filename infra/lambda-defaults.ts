@@ -1,0 +1,29 @@
+import { adminToken, peeringKubeconfig } from './secrets'
+import { bundling, participant, runtime } from './settings'
+import { participantTable } from './tables'
+
+/** The plain (non-secret) configuration every function of this participant reads. */
+function functionEnvironment(endpoint: $util.Input<string>): Record<string, $util.Input<string>> {
+  return {
+    REAR_ROLE: participant.role,
+    PARTICIPANT_ID: participant.participantId,
+    PARTICIPANT_DOMAIN: participant.domain,
+    PARTICIPANT_ENDPOINT: endpoint,
+    LIQO_CLUSTER_ID: participant.liqoClusterId,
+    ...(participant.transactionTtlSeconds ? { TRANSACTION_TTL_SECONDS: String(participant.transactionTtlSeconds) } : {}),
+  }
+}
+
+/**
+ * What every function of this participant shares, written once: the runtime, the bundling `npm run
+ * build` measures, the participant's environment, and the table and secrets `lambdaConfig` reads.
+ * `links` adds what only some functions use (the chain and agent queues).
+ */
+export function lambdaDefaults(endpoint: $util.Input<string>, links: $util.Input<unknown>[] = []) {
+  return {
+    runtime,
+    nodejs: bundling,
+    link: [participantTable, adminToken, peeringKubeconfig, ...links],
+    environment: functionEnvironment(endpoint),
+  }
+}
