@@ -1,10 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb'
 import { ContentionError } from '../../core/shared/errors.ts'
 import type { Contract } from '../../core/contracts/model.ts'
-import type { ContractRepository, PurchasePlan } from '../../core/contracts/ports.ts'
+import type { ContractRepository, PurchasePlan, UndoPlan } from '../../core/contracts/ports.ts'
 import type { TableContext } from './document-client.ts'
 import { allocationToItem, contractFromItem, contractToItem, flavourToItem } from './item-mappers.ts'
-import { key } from './table-schema.ts'
+import { poolAdjustment } from './dynamo-reservation-repository.ts'
+import { index, key } from './table-schema.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
 import type { TransactItems } from './transact.ts'
 
@@ -64,13 +65,14 @@ export class DynamoContractRepository implements ContractRepository {
         Update: {
           TableName,
           Key: key.transaction(tx.id),
-          UpdateExpression: 'SET #status = :purchased, contractId = :contract, #version = #version + :one REMOVE gsi1pk, gsi1sk',
+          UpdateExpression: 'SET #status = :purchased, contractId = :contract, allocationId = :allocation, #version = #version + :one REMOVE gsi1pk, gsi1sk',
           ConditionExpression: '#status = :reserved AND #version = :version',
           ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
           ExpressionAttributeValues: {
             ':purchased': 'purchased',
             ':reserved': 'reserved',
             ':contract': plan.contract.id,
+            ':allocation': plan.allocation.id,
             ':one': 1,
             ':version': tx.version,
           },
@@ -92,6 +94,69 @@ export class DynamoContractRepository implements ContractRepository {
       await transactWrite(this.table, items)
     } catch (error) {
       if (error instanceof ConditionsFailed) throw new ContentionError('transaction or pool changed during purchase', { cause: error })
+      throw error
+    }
+  }
+
+  async commitUndo(plan: UndoPlan): Promise<void> {
+    const TableName = this.table.tableName
+    const tx = plan.transaction
+    const at = plan.at.toISOString()
+    const items: TransactItems = [
+      {
+        Update: {
+          TableName,
+          Key: key.transaction(tx.id),
+          UpdateExpression: 'SET #status = :released, releasedAt = :at, #version = #version + :one',
+          ConditionExpression: '#status = :purchased AND #version = :version',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: { ':released': 'released', ':purchased': 'purchased', ':at': at, ':one': 1, ':version': tx.version },
+        },
+      },
+    ]
+    if (tx.allocationId) {
+      items.push({
+        Update: {
+          TableName,
+          Key: key.allocation(tx.allocationId),
+          UpdateExpression: 'SET #status = :released, updatedAt = :at, gsi1pk = :index',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':released': 'released', ':at': at, ':index': index.allocations('released') },
+        },
+      })
+    }
+    const { pool, replacement } = plan
+    if (pool) {
+      const back = poolAdjustment(tx.hold, 1)
+      const sets = [...back.sets, '#version = #version + :one', ...(replacement ? ['currentFlavourId = :next'] : [])]
+      items.push({
+        Update: {
+          TableName,
+          Key: key.pool(pool.id),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#version = :poolVersion',
+          ExpressionAttributeNames: { ...back.names, '#version': 'version' },
+          ExpressionAttributeValues: { ...back.values, ':one': 1, ':poolVersion': pool.version, ...(replacement ? { ':next': replacement.restored.id } : {}) },
+        },
+      })
+      if (replacement?.retiredFlavourId) {
+        items.push({
+          Update: {
+            TableName,
+            Key: key.flavour(replacement.retiredFlavourId),
+            UpdateExpression: 'SET retired = :yes REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(retired)',
+            ExpressionAttributeValues: { ':yes': true },
+          },
+        })
+      }
+      if (replacement) items.push({ Put: { TableName, Item: flavourToItem(replacement.restored, pool.id), ConditionExpression: 'attribute_not_exists(pk)' } })
+    }
+    try {
+      await transactWrite(this.table, items)
+    } catch (error) {
+      if (error instanceof ConditionsFailed) throw new ContentionError('transaction or pool changed while undoing a sale', { cause: error })
       throw error
     }
   }

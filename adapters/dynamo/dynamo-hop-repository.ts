@@ -1,15 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import { ContentionError } from '../../core/shared/errors.ts'
 import type { Hop } from '../../core/chain/model.ts'
 import type { HopEffects, HopRepository } from '../../core/chain/ports.ts'
+import { dueAt } from '../../core/chain/sweep-chains.ts'
 import { hopFromStored, hopToStored } from '../../core/wire/chain-codec.ts'
 import type { TableContext } from './document-client.ts'
 import { allocationToItem, contractToItem } from './item-mappers.ts'
-import { key } from './table-schema.ts'
+import { GSI1, index, key } from './table-schema.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
-
-type Items = Parameters<typeof transactWrite>[1]
+import type { TransactItems as Items } from './transact.ts'
 
 /** Chain hops on DynamoDB: the hop and its contract, allocation and network event commit together. */
 export class DynamoHopRepository implements HopRepository {
@@ -39,8 +39,31 @@ export class DynamoHopRepository implements HopRepository {
     return items
   }
 
+  /** Indexed under `HOPS#DUE` by {@link dueAt} while the sweeper may have to act on it. */
   private item(hop: Hop) {
-    return { ...key.hop(hop.chainId), kind: 'hop', state: hop.state, version: hop.version, hop: JSON.stringify(hopToStored(hop)) }
+    const due = dueAt(hop)
+    return {
+      ...key.hop(hop.chainId),
+      kind: 'hop',
+      state: hop.state,
+      version: hop.version,
+      hop: JSON.stringify(hopToStored(hop)),
+      ...(due ? { gsi1pk: index.dueHops, gsi1sk: `${due.toISOString()}#${hop.chainId}` } : {}),
+    }
+  }
+
+  async listDue(now: Date, limit: number): Promise<Hop[]> {
+    const { Items: items = [] } = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: GSI1.name,
+        KeyConditionExpression: '#pk = :pk AND #sk <= :now',
+        ExpressionAttributeNames: { '#pk': GSI1.partition, '#sk': GSI1.sort },
+        ExpressionAttributeValues: { ':pk': index.dueHops, ':now': `${now.toISOString()}#~` },
+        Limit: limit,
+      }),
+    )
+    return items.map((item) => hopFromStored(JSON.parse(item.hop as string)))
   }
 
   /** One conditional write: a plain PutItem when the hop changes alone, a transaction with its effects. */

@@ -79,6 +79,7 @@ export const transactionToItem = (tx: Transaction): Item => ({
   expiresAt: tx.expiresAt.toISOString(),
   status: tx.status,
   contractId: tx.contractId,
+  allocationId: tx.allocationId,
   version: tx.version,
   ...(tx.status === 'reserved' ? holdIndexKey(tx) : {}),
 })
@@ -98,6 +99,7 @@ export const transactionFromItem = (item: Item): Transaction => ({
   expiresAt: new Date(item.expiresAt as string),
   status: item.status as TransactionStatus,
   ...(item.contractId ? { contractId: item.contractId as string } : {}),
+  ...(item.allocationId ? { allocationId: item.allocationId as string } : {}),
   version: item.version as number,
 })
 

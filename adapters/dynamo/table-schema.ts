@@ -36,6 +36,7 @@ export function flavourShard(id: string): number {
 export const index = {
   availableFlavours: (type: string, shard: number) => `FLAVOURS#${type}#${shard}`,
   liveHolds: 'HOLDS',
+  dueHops: 'HOPS#DUE',
   allocations: (status: string) => `ALLOCS#${status}`,
   peers: 'PEERS',
   remoteFlavours: (kind: RemoteKind, type: string) => `${kind}S#${type}`,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { isRearError } from '../../core/shared/errors.ts'
 import { callPeer, readPeerJson } from './call-peer.ts'
 import type { ChainMessage } from '../../core/chain/model.ts'
 import type { ChainTransport, GoProviderClient } from '../../core/chain/ports.ts'
@@ -5,8 +7,15 @@ import type { Configuration, NodeIdentity } from '../../core/flavours/model.ts'
 import type { Peer } from '../../core/peers/model.ts'
 import { chainMessageToWire } from '../../core/wire/chain-codec.ts'
 import { reserveRequestToWire, transactionReceiptFromWire } from '../../core/wire/reservation-codec.ts'
-import { contractWire } from '../../core/wire/contract-codec.ts'
-import { decodeWith } from '../../core/wire/wire-object.ts'
+import { contractFromWire } from '../../core/wire/contract-codec.ts'
+
+/** The Go node's contract name for a flavour (`namings.ForgeContractName`): one per flavour, dots as dashes. */
+export const goContractId = (flavourId: string) =>
+  `contract-${flavourId}-${createHash('sha256').update(flavourId).digest('hex').slice(0, 4)}`.replaceAll('.', '-')
+
+/** Go's 500 answers to a purchase it already made: its transaction is gone, or the contract exists. */
+const goAlreadySold = (error: unknown) =>
+  isRearError(error) && error.code === 'PEER_ANSWERED_500' && /already exists|Error getting the Transaction/i.test(error.message)
 
 export const CHAIN_MESSAGES_PATH = '/rear/v1/chain/messages'
 
@@ -33,9 +42,14 @@ export class HttpChainTransport implements ChainTransport, GoProviderClient {
     return { transactionId: receipt.transactionId, ...(receipt.expiresAt ? { expiresAt: receipt.expiresAt } : {}) }
   }
 
-  async purchase(peer: Peer, transactionId: string) {
-    const response = await this.post(peer, `/api/v2/transactions/${encodeURIComponent(transactionId)}/purchase`, {})
-    const contract = await readPeerJson(peer, response, this.timeoutMs)
-    return { contractId: decodeWith(contractWire, contract, 'contract').contractID, contract }
+  async purchase(peer: Peer, request: { transactionId: string; flavourId: string; retry: boolean }) {
+    try {
+      const response = await this.post(peer, `/api/v2/transactions/${encodeURIComponent(request.transactionId)}/purchase`, {})
+      const contract = contractFromWire(await readPeerJson(peer, response, this.timeoutMs), new Date())
+      return { contractId: contract.id, contract }
+    } catch (error) {
+      if (request.retry && goAlreadySold(error)) return { contractId: goContractId(request.flavourId) }
+      throw error
+    }
   }
 }

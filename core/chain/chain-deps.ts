@@ -3,16 +3,16 @@ import type { NodeIdentity } from '../flavours/model.ts'
 import type { PeerRepository } from '../peers/ports.ts'
 import type { ReserveDeps } from '../reservations/reserve-flavour.ts'
 import type { PurchaseDeps } from '../contracts/purchase-flavour.ts'
+import type { ChainSettings } from './hop-machine.ts'
 import type { AgentCommands, ChainQueue, ChainTransport, GoProviderClient, HopRepository } from './ports.ts'
 
-export interface ChainSettings {
-  /** How long a hop waits for its downstream's answer before failing the chain, in seconds (≤ 900, SQS's delay limit). */
-  hopTimeoutSeconds: number
-}
+export type { ChainSettings }
 
 /** Everything a participant needs to take part in reservation chains, in any position. */
 export interface ChainDeps {
   self: NodeIdentity
+  /** This participant's public base URL, sent with every chain message so neighbours can answer it. */
+  selfUrl?: string
   hops: HopRepository
   peers: PeerRepository
   transport: ChainTransport

@@ -1,5 +1,6 @@
 import type { Configuration, NodeIdentity } from '../flavours/model.ts'
-import type { NetworkEvent } from './ports.ts'
+import type { Contract } from '../contracts/model.ts'
+import type { HopEffects, NetworkEvent } from './ports.ts'
 
 /** Messages of the multi-hop reservation chain (seed steps 20–30). */
 export const CHAIN_MESSAGE_TYPES = ['RESERVE', 'RESERVE_OK', 'RESERVE_FAIL', 'PURCHASE', 'PURCHASE_OK', 'PURCHASE_FAIL', 'RELEASE', 'TIMEOUT'] as const
@@ -12,20 +13,23 @@ export interface ChainFailure {
   reason: string
 }
 
+export type Phase = 'reserve' | 'purchase'
+
 export type ChainPayload =
   | { type: 'RESERVE'; buyer: NodeIdentity; buyerKubeconfig?: string; flavourId: string; providerId: string; configuration?: Configuration }
   | { type: 'RESERVE_OK'; transactionId: string; expiresAt: Date }
   | { type: 'RESERVE_FAIL'; failure: ChainFailure }
   | { type: 'PURCHASE' }
-  /** `contract` is the provider's contract in FLUIDOS wire form, passed on unchanged. */
-  | { type: 'PURCHASE_OK'; contractId: string; contract: unknown }
+  /** `contract` is the provider's contract; absent only when a FLUIDOS Go provider confirmed a sale without repeating it. */
+  | { type: 'PURCHASE_OK'; contractId: string; contract?: Contract }
   | { type: 'PURCHASE_FAIL'; failure: ChainFailure }
   | { type: 'RELEASE'; reason: string }
-  | { type: 'TIMEOUT'; phase: 'reserve' | 'purchase' }
+  | { type: 'TIMEOUT'; phase: Phase }
 
 /**
  * One hop-to-hop message. `route` is the whole chain, origin first, provider last; `id` is
- * `<chainId>:<type>:<from>`, the idempotency key of a message.
+ * `<chainId>:<type>:<from>`, the idempotency key of a message. `replyTo` is the sender's base URL,
+ * so a hop that does not know its upstream as a peer (a catalog in the route) can still answer it.
  */
 export interface ChainMessage {
   id: string
@@ -33,55 +37,63 @@ export interface ChainMessage {
   from: string
   to: string
   route: string[]
+  replyTo?: string
   payload: ChainPayload
   sentAt: Date
 }
 
 /**
- * Where a participant stands in one chain (golem-style explicit states):
- * reserving → reserved → purchasing → purchased; any live state → failed; reserved → released.
+ * Where a participant stands in one chain. Live states wait for something and carry a deadline;
+ * settled states hold nothing that can leak. See `hop-machine.ts` for every transition.
  */
-export type HopState = 'reserving' | 'reserved' | 'purchasing' | 'purchased' | 'failed' | 'released'
-
-export const TRANSITIONS: Record<HopState, readonly HopState[]> = {
-  reserving: ['reserved', 'failed', 'released'],
-  reserved: ['purchasing', 'released', 'failed'],
-  purchasing: ['purchased', 'failed'],
-  purchased: [],
-  failed: ['released'],
-  released: [],
-}
+export const HOP_STATES = ['reserving', 'reserved', 'purchasing', 'purchased', 'failed', 'released'] as const
+export type HopState = (typeof HOP_STATES)[number]
+export const LIVE_STATES: readonly HopState[] = ['reserving', 'reserved', 'purchasing']
+export const isLive = (state: HopState) => LIVE_STATES.includes(state)
 
 export type HopPosition = 'origin' | 'relay' | 'provider'
 
+/** What a timeline entry records: one per decision, never free text (the detail says the rest). */
+export const TIMELINE_EVENTS = [
+  'CHAIN_STARTED',
+  'PURCHASE_DEFERRED',
+  'PURCHASE_REQUESTED',
+  'RESERVE_RECEIVED',
+  'RESERVE_FORWARDED',
+  'PURCHASE_FORWARDED',
+  'GO_PROVIDER_CALLED',
+  'RESERVED',
+  'PURCHASING',
+  'PURCHASED',
+  'VIRTUAL_NODE_ALLOCATED',
+  'FAILED',
+  'DEADLINE_PASSED',
+  'RELEASED',
+  'SALE_UNDONE',
+  'LATE_ANSWER_RELEASED',
+] as const
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number]
+
 export interface TimelineEntry {
   at: Date
-  event: string
+  event: TimelineEvent
   detail?: string
 }
 
-/** This participant's record of one chain: its own transaction and contract, linked up- and downstream. */
-export interface Hop {
+interface HopBase {
   chainId: string
-  position: HopPosition
   route: string[]
-  upstream?: string
-  downstream?: string
   buyer: NodeIdentity
   buyerKubeconfig?: string
   flavourId: string
   providerId: string
   configuration?: Configuration
   state: HopState
+  /** While live: when this hop gives up waiting (the sweeper acts on it even if every message was lost). */
+  deadline?: Date
+  /** This hop's own transaction id (the provider's, or `<chainId>-<self>` upstream of it). */
   transactionId?: string
-  downstreamTransactionId?: string
   contractId?: string
-  downstreamContractId?: string
-  allocationId?: string
-  /** Origin only: hold the reservation until the purchase is asked for (`purchaseChain`). */
-  deferPurchase?: boolean
-  /** A reservation answered after this hop failed has been released (at most once). */
-  lateReleaseSent?: boolean
   failure?: ChainFailure
   timeline: TimelineEntry[]
   /** Effects decided but not yet carried out; drained after every save (transactional outbox). */
@@ -91,9 +103,75 @@ export interface Hop {
   version: number
 }
 
-/** A message to send (to a peer, or to this participant's own queue after a delay), or an agent command. */
+/** The consumer node that started the chain; it alone arms timeouts and decides to buy. */
+export interface OriginHop extends HopBase {
+  position: 'origin'
+  downstream: string
+  /** Hold the reservation until the purchase is asked for (`purchaseChain`). */
+  deferPurchase: boolean
+  downstreamTransactionId?: string
+  downstreamContractId?: string
+  allocationId?: string
+}
+
+/** A supernode or catalog passing the chain on, with its own transaction and contract. */
+export interface RelayHop extends HopBase {
+  position: 'relay'
+  upstream: string
+  /** The upstream's base URL from its RESERVE, used when the upstream is not a registered peer. */
+  upstreamUrl?: string
+  downstream: string
+  downstreamTransactionId?: string
+  downstreamContractId?: string
+}
+
+/** The seller: runs the same reserve and purchase use cases as the REAR provider API. */
+export interface ProviderHop extends HopBase {
+  position: 'provider'
+  upstream: string
+  upstreamUrl?: string
+}
+
+export type Hop = OriginHop | RelayHop | ProviderHop
+export type UpstreamHop = RelayHop | ProviderHop
+export type DownstreamHop = OriginHop | RelayHop
+
+export const hasUpstream = (hop: Hop): hop is UpstreamHop => hop.position !== 'origin'
+export const hasDownstream = (hop: Hop): hop is DownstreamHop => hop.position !== 'provider'
+
+/**
+ * What a hop reacts to: a message from a neighbour (with its sender), or an internal event — its
+ * deadline passed, an operator asked for a deferred purchase, or a local use case answered.
+ */
+export type HopEvent =
+  | (ChainPayload & Pick<ChainMessage, 'from' | 'chainId' | 'route' | 'replyTo'>)
+  | { type: 'DEADLINE' }
+  | { type: 'PURCHASE_REQUESTED' }
+  | { type: 'HELD'; transactionId: string; expiresAt: Date }
+  | { type: 'SOLD'; contract: Contract }
+  | { type: 'REFUSED'; failure: ChainFailure }
+export type HopEventType = HopEvent['type']
+
+/** Work decided by the state machine and carried out by the runner (`run-hop.ts`). */
+export type HopCommand =
+  /** Provider use cases, run before the commit; reserve and purchase answer with HELD, SOLD or REFUSED. */
+  | { kind: 'reserve-here' }
+  | { kind: 'purchase-here'; transactionId: string }
+  | { kind: 'release-here'; transactionId: string }
+  | { kind: 'undo-sale'; transactionId: string }
+  /** Written atomically with the hop. */
+  | { kind: 'record'; effects: HopEffects }
+  | OutboxEntry
+
+/**
+ * Carried out after the hop is saved: a message (to a peer, or to this participant's own queue after a
+ * delay), an agent command, or a call to a FLUIDOS Go provider whose answer comes back as an event.
+ * `attempts` counts Go calls started, saved before each call so a retried save never calls twice.
+ */
 export type OutboxEntry =
   | { kind: 'message'; message: ChainMessage; delaySeconds?: number }
   | { kind: 'agent'; event: NetworkEvent }
+  | { kind: 'go-reserve'; attempts: number }
+  | { kind: 'go-purchase'; attempts: number }
 
 export const messageId = (chainId: string, type: ChainMessageType, from: string) => `${chainId}:${type}:${from}`

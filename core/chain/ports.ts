@@ -14,6 +14,11 @@ export interface HopEffects {
 /** Per-participant chain records; every save is conditional on the version read (or on absence). */
 export interface HopRepository {
   get(chainId: string): Promise<Hop | undefined>
+  /**
+   * Hops due for the sweeper (`dueAt(hop) <= now`, oldest first, at most `limit`): live hops past their
+   * deadline and hops whose outbox was left undrained, whether or not any queue message survives.
+   */
+  listDue(now: Date, limit: number): Promise<Hop[]>
   /** Creates `hop` (version 0) unless one exists: false when it already did. */
   create(hop: Hop, effects?: HopEffects): Promise<boolean>
   /** Replaces the hop read at `expectedVersion`; throws ContentionError when it changed meanwhile. */
@@ -30,10 +35,15 @@ export interface ChainQueue {
   enqueue(message: ChainMessage, delaySeconds?: number): Promise<void>
 }
 
-/** The synchronous REAR calls of an unmodified FLUIDOS Go provider, used when it is the last hop. */
+/** The synchronous REAR calls of an unmodified FLUIDOS Go provider, used when it is the next hop. */
 export interface GoProviderClient {
   reserve(peer: Peer, request: { flavourId: string; buyer: NodeIdentity; buyerKubeconfig?: string; configuration?: Configuration }): Promise<{ transactionId: string; expiresAt?: Date }>
-  purchase(peer: Peer, transactionId: string): Promise<{ contractId: string; contract: unknown }>
+  /**
+   * Buys `transactionId`. Go's purchase is not idempotent (reference §14 bugs 6, 8): a `retry` after a
+   * call whose answer was lost reads Go's 500 ("already exists", "Error getting the Transaction") as the
+   * sale it is, and answers with Go's deterministic contract id and no contract body.
+   */
+  purchase(peer: Peer, request: { transactionId: string; flavourId: string; retry: boolean }): Promise<{ contractId: string; contract?: Contract }>
 }
 
 /** A Network Manager instruction: deploy a virtual router for a contract (steps 26–29). */

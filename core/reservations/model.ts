@@ -29,6 +29,8 @@ export interface Transaction {
   expiresAt: Date
   status: TransactionStatus
   contractId?: string
+  /** The Node allocation the purchase made, released if the sale is undone. */
+  allocationId?: string
   version: number
 }
 

@@ -1,5 +1,6 @@
 import * as z from 'zod'
-import type { ChainMessage, ChainPayload, Hop, OutboxEntry } from '../chain/model.ts'
+import type { ChainMessage, ChainPayload, Hop, OutboxEntry, TimelineEvent } from '../chain/model.ts'
+import { contractFromWire, contractToWire } from './contract-codec.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
 import { decodeWith, timestampString } from './wire-object.ts'
@@ -18,7 +19,7 @@ const payloadWire = z.discriminatedUnion('type', [
   z.object({ type: z.literal('RESERVE_OK'), transactionID: id, expirationTime: timestampString }),
   z.object({ type: z.literal('RESERVE_FAIL'), failure: failureWire }),
   z.object({ type: z.literal('PURCHASE') }),
-  z.object({ type: z.literal('PURCHASE_OK'), contractID: id, contract: z.unknown() }),
+  z.object({ type: z.literal('PURCHASE_OK'), contractID: id, contract: z.unknown().optional() }),
   z.object({ type: z.literal('PURCHASE_FAIL'), failure: failureWire }),
   z.object({ type: z.literal('RELEASE'), reason: z.string() }),
   z.object({ type: z.literal('TIMEOUT'), phase: z.enum(['reserve', 'purchase']) }),
@@ -31,11 +32,12 @@ export const chainMessageWire = z.strictObject({
   from: id,
   to: id,
   route: z.array(id).min(1).max(17),
+  replyTo: z.url({ protocol: /^https?$/ }).max(2048).optional(),
   payload: payloadWire,
   sentAt: timestampString,
 })
 
-function payloadFromWire(wire: z.output<typeof payloadWire>): ChainPayload {
+function payloadFromWire(wire: z.output<typeof payloadWire>, sentAt: Date): ChainPayload {
   switch (wire.type) {
     case 'RESERVE':
       return {
@@ -48,7 +50,7 @@ function payloadFromWire(wire: z.output<typeof payloadWire>): ChainPayload {
     case 'RESERVE_OK':
       return { type: 'RESERVE_OK', transactionId: wire.transactionID, expiresAt: wire.expirationTime }
     case 'PURCHASE_OK':
-      return { type: 'PURCHASE_OK', contractId: wire.contractID, contract: wire.contract }
+      return { type: 'PURCHASE_OK', contractId: wire.contractID, ...(wire.contract === undefined ? {} : { contract: contractFromWire(wire.contract, sentAt) }) }
     default:
       return wire
   }
@@ -67,7 +69,7 @@ function payloadToWire(payload: ChainPayload): z.input<typeof payloadWire> {
     case 'RESERVE_OK':
       return { type: 'RESERVE_OK', transactionID: payload.transactionId, expirationTime: payload.expiresAt.toISOString() }
     case 'PURCHASE_OK':
-      return { type: 'PURCHASE_OK', contractID: payload.contractId, contract: payload.contract }
+      return { type: 'PURCHASE_OK', contractID: payload.contractId, ...(payload.contract ? { contract: contractToWire(payload.contract) } : {}) }
     default:
       return payload
   }
@@ -75,7 +77,7 @@ function payloadToWire(payload: ChainPayload): z.input<typeof payloadWire> {
 
 export function chainMessageFromWire(body: unknown): ChainMessage {
   const wire = decodeWith(chainMessageWire, body, 'chain message')
-  return { ...wire, payload: payloadFromWire(wire.payload) }
+  return { ...wire, payload: payloadFromWire(wire.payload, wire.sentAt) }
 }
 
 export const chainMessageToWire = (message: ChainMessage) => ({ ...message, payload: payloadToWire(message.payload), sentAt: message.sentAt.toISOString() })
@@ -83,9 +85,12 @@ export const chainMessageToWire = (message: ChainMessage) => ({ ...message, payl
 const outboxToWire = (entry: OutboxEntry) =>
   entry.kind === 'message'
     ? { kind: 'message', message: chainMessageToWire(entry.message), ...(entry.delaySeconds ? { delaySeconds: entry.delaySeconds } : {}) }
-    : { kind: 'agent', event: { ...entry.event, at: entry.event.at.toISOString() } }
+    : entry.kind === 'agent'
+      ? { kind: 'agent', event: { ...entry.event, at: entry.event.at.toISOString() } }
+      : entry
 
 function outboxFromWire(wire: Record<string, unknown>): OutboxEntry {
+  if (wire.kind === 'go-reserve' || wire.kind === 'go-purchase') return { kind: wire.kind, attempts: Number(wire.attempts ?? 0) }
   if (wire.kind === 'message') {
     return { kind: 'message', message: chainMessageFromWire(wire.message), ...(wire.delaySeconds ? { delaySeconds: wire.delaySeconds as number } : {}) }
   }
@@ -101,6 +106,7 @@ export function hopToStored(hop: Hop): Record<string, unknown> {
     configuration: hop.configuration ? configurationToWire(hop.configuration) : undefined,
     timeline: hop.timeline.map((t) => ({ ...t, at: t.at.toISOString() })),
     outbox: hop.outbox.map(outboxToWire),
+    deadline: hop.deadline?.toISOString(),
     createdAt: hop.createdAt.toISOString(),
     updatedAt: hop.updatedAt.toISOString(),
   }
@@ -112,8 +118,9 @@ export function hopFromStored(stored: Record<string, unknown>): Hop {
     ...hop,
     buyer: identityFromWire(decodeWith(nodeIdentityWire, stored.buyer, 'stored buyer')),
     ...(stored.configuration ? { configuration: configurationFromWire(stored.configuration as { type: string; data: unknown }) } : {}),
-    timeline: (stored.timeline as { at: string; event: string; detail?: string }[]).map((t) => ({ ...t, at: new Date(t.at) })),
+    timeline: (stored.timeline as { at: string; event: TimelineEvent; detail?: string }[]).map((t) => ({ ...t, at: new Date(t.at) })),
     outbox: (stored.outbox as Record<string, unknown>[]).map(outboxFromWire),
+    ...(stored.deadline ? { deadline: new Date(stored.deadline as string) } : {}),
     createdAt: new Date(stored.createdAt as string),
     updatedAt: new Date(stored.updatedAt as string),
   }

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
-import { handleChainMessage } from '../../core/chain/handle-chain-message.ts'
+import { handleChainMessage } from '../../core/chain/run-hop.ts'
 import { chainMessageFromWire } from '../../core/wire/chain-codec.ts'
 
 /**

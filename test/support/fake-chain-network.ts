@@ -4,7 +4,8 @@ import type { Contract } from '../../core/contracts/model.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { ChainMessage, Hop } from '../../core/chain/model.ts'
 import type { GoProviderClient, HopEffects, HopRepository, NetworkEvent } from '../../core/chain/ports.ts'
-import { handleChainMessage } from '../../core/chain/handle-chain-message.ts'
+import { handleChainMessage } from '../../core/chain/run-hop.ts'
+import { InMemoryHops } from './in-memory-hops.ts'
 import { publishFlavour } from '../../core/flavours/publish-flavour.ts'
 import type { Flavour } from '../../core/flavours/model.ts'
 import type { Peer } from '../../core/peers/model.ts'
@@ -16,36 +17,7 @@ import { RecordingLogger } from './recording-logger.ts'
 import { SequentialIds } from './sequential-ids.ts'
 import { aProvider } from './factories.ts'
 
-export class InMemoryHops implements HopRepository {
-  readonly hops = new Map<string, Hop>()
-  readonly contracts = new Map<string, Contract>()
-  readonly allocations = new Map<string, Allocation>()
-  readonly events = new Map<string, NetworkEvent>()
-
-  async get(chainId: string) {
-    const hop = this.hops.get(chainId)
-    return hop ? copy(hop) : undefined
-  }
-
-  private apply(effects: HopEffects = {}) {
-    if (effects.contract) this.contracts.set(effects.contract.id, effects.contract)
-    if (effects.allocation) this.allocations.set(effects.allocation.id, effects.allocation)
-    if (effects.networkEvent) this.events.set(effects.networkEvent.id, effects.networkEvent)
-  }
-
-  async create(hop: Hop, effects?: HopEffects) {
-    if (this.hops.has(hop.chainId)) return false
-    this.hops.set(hop.chainId, copy(hop))
-    this.apply(effects)
-    return true
-  }
-
-  async save(hop: Hop, expectedVersion: number, effects?: HopEffects) {
-    if (this.hops.get(hop.chainId)?.version !== expectedVersion) throw new ContentionError()
-    this.hops.set(hop.chainId, copy(hop))
-    this.apply(effects)
-  }
-}
+export { InMemoryHops }
 
 export interface ChainParticipant {
   id: string
@@ -89,6 +61,7 @@ export class FakeChainNetwork {
       commands,
       deps: {
         self,
+        selfUrl: `http://${id}`,
         hops,
         peers,
         candidates: new InMemoryRemoteFlavours(),

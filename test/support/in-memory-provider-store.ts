@@ -8,7 +8,7 @@ import type { Transaction } from '../../core/reservations/model.ts'
 import type { ReservationRepository } from '../../core/reservations/ports.ts'
 import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from '../../core/reservations/errors.ts'
 import type { Contract } from '../../core/contracts/model.ts'
-import type { ContractRepository, PurchasePlan } from '../../core/contracts/ports.ts'
+import type { ContractRepository, PurchasePlan, UndoPlan } from '../../core/contracts/ports.ts'
 import type { Allocation } from '../../core/allocations/model.ts'
 
 /** A deep copy that keeps (immutable) Quantity instances and Dates. */
@@ -54,7 +54,7 @@ export class InMemoryProviderStore {
     listAvailable: async (type?: SupportedFlavourType) =>
       [...this.flavours.values()].filter((s) => !s.retired).map((s) => copy(s.flavour)).filter((f) => f.available && (!type || f.spec.type === type)),
     publish: async (flavour: Flavour, pool: CapacityPool) => {
-      if (this.pools.has(pool.id)) return
+      if (this.pools.has(pool.id) || this.flavours.has(flavour.id)) return
       this.pools.set(pool.id, copy(pool))
       this.flavours.set(flavour.id, { flavour: copy(flavour), poolId: pool.id })
     },
@@ -69,12 +69,12 @@ export class InMemoryProviderStore {
     },
     createHold: async (tx) => {
       this.fault('createHold')
+      const key = `${tx.reservationKey}#${tx.flavourId}`
+      if (this.keys.has(key)) throw new ReservationKeyTakenError(tx.reservationKey, tx.flavourId)
+      if (this.transactions.has(tx.id)) throw new ContentionError('transaction id collision')
       const pool = this.pools.get(tx.poolId)
       if (!pool || pool.currentFlavourId !== tx.flavourId) throw new FlavourGoneError(tx.flavourId)
       if (!fits(pool.free, tx.hold)) throw new CapacityUnavailableError(tx.flavourId)
-      const key = `${tx.reservationKey}#${tx.flavourId}`
-      const holder = this.keys.get(key)
-      if (holder && this.transactions.get(holder)?.status === 'reserved') throw new ReservationKeyTakenError(tx.reservationKey, tx.flavourId)
       pool.free = apply(pool.free, tx.hold, -1)
       pool.version++
       this.transactions.set(tx.id, copy(tx))
@@ -111,7 +111,7 @@ export class InMemoryProviderStore {
     listExpired: async (now, { limit, poolId }) =>
       [...this.transactions.values()]
         .filter((tx) => tx.status === 'reserved' && tx.expiresAt <= now && (!poolId || tx.poolId === poolId))
-        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+        .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .slice(0, limit)
         .map(copy),
   }
@@ -122,25 +122,53 @@ export class InMemoryProviderStore {
       this.fault('commitPurchase')
       const tx = this.transactions.get(plan.transaction.id)
       if (!tx || tx.status !== 'reserved' || tx.version !== plan.transaction.version) throw new ContentionError()
-      if (plan.pool) {
-        const pool = this.pools.get(plan.pool.id)
-        if (!pool || pool.version !== plan.pool.version) throw new ContentionError()
+      const key = `${tx.reservationKey}#${tx.flavourId}`
+      const holder = this.keys.get(key)
+      if ((holder && holder !== tx.id) || this.contracts.has(plan.contract.id) || this.allocations.has(plan.allocation.id)) throw new ContentionError()
+      const pool = plan.pool && this.pools.get(plan.pool.id)
+      if (plan.pool && (!pool || pool.version !== plan.pool.version)) throw new ContentionError()
+      const { replacement } = plan
+      const retired = replacement && pool ? this.flavours.get(replacement.retiredFlavourId) : undefined
+      if (replacement && pool && (!retired || retired.retired)) throw new ContentionError()
+      if (replacement?.remainder && pool && this.flavours.has(replacement.remainder.id)) throw new ContentionError()
+      if (pool) {
         pool.version++
-        if (plan.replacement) {
-          const retired = this.flavours.get(plan.replacement.retiredFlavourId)
-          if (retired) retired.retired = true
-          const remainder = plan.replacement.remainder
-          pool.currentFlavourId = remainder?.id
-          if (remainder) this.flavours.set(remainder.id, { flavour: copy(remainder), poolId: pool.id })
+        if (replacement && retired) {
+          retired.retired = true
+          pool.currentFlavourId = replacement.remainder?.id
+          if (replacement.remainder) this.flavours.set(replacement.remainder.id, { flavour: copy(replacement.remainder), poolId: pool.id })
         }
       }
       tx.status = 'purchased'
       tx.contractId = plan.contract.id
+      tx.allocationId = plan.allocation.id
       tx.version++
-      const key = `${tx.reservationKey}#${tx.flavourId}`
-      if (this.keys.get(key) === tx.id) this.keys.delete(key)
+      if (holder) this.keys.delete(key)
       this.contracts.set(plan.contract.id, copy(plan.contract))
       this.allocations.set(plan.allocation.id, copy(plan.allocation))
+    },
+    commitUndo: async (plan: UndoPlan) => {
+      this.fault('commitUndo')
+      const tx = this.transactions.get(plan.transaction.id)
+      if (!tx || tx.status !== 'purchased' || tx.version !== plan.transaction.version) throw new ContentionError()
+      const pool = plan.pool && this.pools.get(plan.pool.id)
+      if (plan.pool && (!pool || pool.version !== plan.pool.version)) throw new ContentionError()
+      const retired = plan.replacement?.retiredFlavourId ? this.flavours.get(plan.replacement.retiredFlavourId) : undefined
+      if (plan.replacement?.retiredFlavourId && (!retired || retired.retired)) throw new ContentionError()
+      if (plan.replacement && this.flavours.has(plan.replacement.restored.id)) throw new ContentionError()
+      if (pool) {
+        pool.version++
+        pool.free = apply(pool.free, tx.hold, 1)
+        if (plan.replacement) {
+          if (retired) retired.retired = true
+          pool.currentFlavourId = plan.replacement.restored.id
+          this.flavours.set(plan.replacement.restored.id, { flavour: copy(plan.replacement.restored), poolId: pool.id })
+        }
+      }
+      const allocation = tx.allocationId ? this.allocations.get(tx.allocationId) : undefined
+      if (allocation) Object.assign(allocation, { status: 'released', updatedAt: plan.at })
+      tx.status = 'released'
+      tx.version++
     },
   }
 }

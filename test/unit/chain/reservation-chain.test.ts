@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { handleChainMessage } from '../../../core/chain/handle-chain-message.ts'
+import { handleChainMessage } from '../../../core/chain/run-hop.ts'
 import { purchaseChain, startChain } from '../../../core/chain/start-chain.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
 import type { K8SliceFlavour } from '../../../core/flavours/model.ts'
+import { contractFromWire } from '../../../core/wire/contract-codec.ts'
 import { FakeChainNetwork } from '../../support/fake-chain-network.ts'
 import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
 
@@ -29,7 +30,7 @@ describe(handleChainMessage.name, () => {
     expect([...consumer.allocations.values()]).toEqual([expect.objectContaining({ type: 'VirtualNode', status: 'inactive' })])
     const chainContract = [...network.participants.get('consumer-supernode')!.hops.contracts.values()][0]!
     expect(chainContract.extraInformation).toMatchObject({ chainId: origin.chainId, upstream: 'consumer-node', downstream: 'provider-supernode' })
-    expect(hopAt('consumer-supernode', origin.chainId).downstreamContractId).toBe(`contract-${origin.chainId}-provider-supernode`)
+    expect(hopAt('consumer-supernode', origin.chainId)).toHaveProperty('downstreamContractId',`contract-${origin.chainId}-provider-supernode`)
     expect(chainContract.peeringTargetCredentials.kubeconfig).toBe('')
     expect([...consumer.contracts.values()][0]!.peeringTargetCredentials.kubeconfig).toBe('a3ViZQ==')
   })
@@ -85,7 +86,7 @@ describe(handleChainMessage.name, () => {
     expect(hopAt('provider-supernode', origin.chainId).state).toBe('failed')
   })
 
-  it('fails on a hop timeout, tells upstream, releases downstream, and releases a late reservation', async () => {
+  it('fails on a hop timeout, tells upstream and releases downstream; a RESERVE arriving after its RELEASE holds nothing', async () => {
     const { network, start, hopAt } = await setup()
     const origin = await start()
     await network.deliver(network.pending.shift()!)
@@ -95,10 +96,23 @@ describe(handleChainMessage.name, () => {
     expect(hopAt('consumer-node', origin.chainId)).toMatchObject({ state: 'failed', failure: { code: 'HOP_TIMEOUT' } })
     network.pending.push(...toProvider)
     await network.runUntilIdle()
-    const provider = network.participants.get('provider-node')!
-    const tx = [...provider.store.transactions.values()][0]!
-    expect(tx.status).toBe('released')
-    expect(provider.store.pools.get(FLAVOUR)?.free.cpu).toBe(8e9)
+    expect(hopAt('provider-node', origin.chainId).state).toBe('released')
+    expect(heldAtProvider(network)).toEqual([])
+    expect(network.participants.get('provider-node')!.store.pools.get(FLAVOUR)?.free.cpu).toBe(8e9)
+  })
+
+  it('releases a reservation whose RESERVE_OK comes after the origin timed out', async () => {
+    const { network, start, hopAt } = await setup()
+    const origin = await start()
+    for (let i = 0; i < 3; i++) await network.deliver(network.pending.shift()!)
+    const answer = network.pending.splice(0)
+    expect(answer.map((e) => e.message.payload.type)).toEqual(['RESERVE_OK'])
+    await network.fireTimeouts()
+    network.pending.push(...answer)
+    await network.runUntilIdle()
+    expect(hopAt('consumer-node', origin.chainId).state).toBe('failed')
+    for (const id of ['consumer-supernode', 'provider-supernode', 'provider-node']) expect(hopAt(id, origin.chainId).state, id).toBe('released')
+    expect(heldAtProvider(network)).toEqual([])
   })
 
   it('answers expired when a deferred purchase comes after the hold expired, and keeps nothing held', async () => {
@@ -117,13 +131,17 @@ describe(handleChainMessage.name, () => {
     const { network, start, hopAt } = await setup({ goProvider: true })
     network.goProvider = {
       reserve: async () => ({ transactionId: 'go-tx-9' }),
-      purchase: async () => ({ contractId: 'go-contract', contract: (await goContract()) }),
+      purchase: async () => ({ contractId: 'go-contract', contract: contractFromWire(await goContract(), network.clock.now()) }),
     }
     const origin = await start()
     await network.runUntilIdle()
     expect(hopAt('provider-supernode', origin.chainId)).toMatchObject({ state: 'purchased', downstreamTransactionId: 'go-tx-9', downstreamContractId: 'go-contract' })
     expect(hopAt('consumer-node', origin.chainId).state).toBe('purchased')
   })
+
+  function heldAtProvider(network: FakeChainNetwork) {
+    return [...network.participants.get('provider-node')!.store.transactions.values()].filter((t) => t.status === 'reserved' || t.status === 'purchased')
+  }
 
   async function goContract() {
     const { readFileSync } = await import('node:fs')
