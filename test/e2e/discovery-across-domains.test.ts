@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startTestFederation } from '../support/test-federation.ts'
 import { registerPeer } from '../../core/peers/register-peer.ts'
-import type { Peer } from '../../core/peers/model.ts'
 import { startBrokenServer, startGoNode, startSilentServer } from '../support/peer-servers.ts'
 import type { TestServer } from '../support/peer-servers.ts'
+import { aPeer } from '../support/factories.ts'
 
 const PEER_TIMEOUT_MS = 600
 const goFlavour = JSON.parse(readFileSync(new URL('../fixtures/wire/go-k8slice-flavor.json', import.meta.url), 'utf8'))
@@ -54,8 +54,8 @@ describe('discovery across domains over HTTP', () => {
     const silent = await server(startSilentServer())
     const broken = await server(startBrokenServer())
     const supernode = federation.participants.find((p) => p.spec.id === 'consumer-supernode')!.participant
-    await registerPeer(supernode.discovery.peers, 'consumer-supernode', peer('silent-supernode', silent.url))
-    await registerPeer(supernode.discovery.peers, 'consumer-supernode', peer('broken-supernode', broken.url))
+    await registerPeer(supernode.discovery.peers, 'consumer-supernode', aPeer({ id: 'silent-supernode', domain: 'silent-supernode', role: 'supernode', baseUrl: silent.url }))
+    await registerPeer(supernode.discovery.peers, 'consumer-supernode', aPeer({ id: 'broken-supernode', domain: 'broken-supernode', role: 'supernode', baseUrl: broken.url }))
     const started = performance.now()
     const res = await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?${selector}`)
     const elapsed = performance.now() - started
@@ -75,8 +75,8 @@ describe('discovery across domains over HTTP', () => {
     const goNode = await server(startGoNode([goFlavour]))
     const emptyGoNode = await server(startGoNode([]))
     const consumer = federation.participants.find((p) => p.spec.id === 'consumer-node')!.participant
-    await registerPeer(consumer.discovery.peers, 'consumer-node', { ...peer('go-node', goNode.url), role: 'node', protocol: 'fluidos-go' })
-    await registerPeer(consumer.discovery.peers, 'consumer-node', { ...peer('empty-go-node', emptyGoNode.url), role: 'node', protocol: 'fluidos-go' })
+    await registerPeer(consumer.discovery.peers, 'consumer-node', aPeer({ id: 'go-node', domain: 'go-node', baseUrl: goNode.url, protocol: 'fluidos-go' }))
+    await registerPeer(consumer.discovery.peers, 'consumer-node', aPeer({ id: 'empty-go-node', domain: 'empty-go-node', baseUrl: emptyGoNode.url, protocol: 'fluidos-go' }))
     const res = await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=4&filter[storage][range][min]=0&filter[gpu][range][min]=0`)
     const body = (await res.json()) as { candidates: Candidate[]; failedPeers: unknown[] }
     expect(body.failedPeers).toEqual([])
@@ -106,8 +106,6 @@ describe('discovery across domains over HTTP', () => {
     const foreign = await fetch(`${url('catalog')}/rear/v1/publications/provider-node`, { method: 'PUT', body: JSON.stringify({ flavors: [goFlavour] }) })
     expect(foreign.status).toBe(403)
   })
-
-  const peer = (id: string, baseUrl: string): Peer => ({ id, domain: id, role: 'supernode', baseUrl, protocol: 'rear-cloud' })
 
   async function server(starting: Promise<TestServer>): Promise<TestServer> {
     const started = await starting

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { FakeClock } from '../support/fake-clock.ts'
 import { startTestFederation } from '../support/test-federation.ts'
 import { registerPeer } from '../../core/peers/register-peer.ts'
+import { aPeer } from '../support/factories.ts'
 
 const FLAVOUR = 'provider.local-k8slice-a001'
 const HOPS = ['consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node']
@@ -51,13 +52,7 @@ describe('the reservation chain over SQS', () => {
 
   it('fails cleanly when the provider is unreachable', async () => {
     const { start, view, waitFor, at } = await setup()
-    await registerPeer(at('provider-supernode').participant.discovery.peers, 'provider-supernode', {
-      id: 'provider-node',
-      domain: 'provider.local',
-      role: 'node',
-      baseUrl: 'http://127.0.0.1:1',
-      protocol: 'rear-cloud',
-    })
+    await registerPeer(at('provider-supernode').participant.discovery.peers, 'provider-supernode', aPeer({ id: 'provider-node', baseUrl: 'http://127.0.0.1:1' }))
     const started = await start()
     await waitFor(started.body.operationId, ['failed'])
     expect(await view('consumer-node', started.body.operationId)).toMatchObject({ failure: { hop: 'provider-node', code: 'PEER_UNAVAILABLE' } })

@@ -1,6 +1,9 @@
 import { Quantity } from '../../core/quantity/quantity.ts'
 import type { K8SliceFlavour, NodeIdentity, Partitionability, ServiceFlavour } from '../../core/flavours/model.ts'
-import type { ReserveRequest } from '../../core/reservations/model.ts'
+import type { ReserveRequest, Transaction } from '../../core/reservations/model.ts'
+import type { Contract } from '../../core/contracts/model.ts'
+import type { Peer } from '../../core/peers/model.ts'
+import { capacityOf, demandOf } from '../../core/flavours/partitioning.ts'
 
 const q = (text: string) => Quantity.parse(text)
 
@@ -97,4 +100,52 @@ export function aReserveRequest(overrides: Partial<ReserveRequest> & { cpu?: str
     configuration: { type: 'k8slice', cpu: q(cpu ?? '2'), memory: q(memory ?? '4Gi'), pods: q(pods ?? '10') },
     ...rest,
   }
+}
+
+/** A reserved transaction as reserve-flavour makes it: 2 CPUs, 4 GiB, 10 pods of {@link aK8SliceFlavour}, held for an hour. */
+export function aTransaction(overrides: Partial<Transaction> = {}): Transaction {
+  const flavour = overrides.flavour ?? aK8SliceFlavour()
+  const buyer = overrides.buyer ?? aBuyer()
+  const configuration =
+    'configuration' in overrides ? overrides.configuration : { type: 'k8slice' as const, cpu: q('2'), memory: q('4Gi'), pods: q('10') }
+  return {
+    id: 'tx-0001',
+    flavourId: flavour.id,
+    poolId: flavour.id,
+    buyer,
+    reservationKey: buyer.id,
+    clusterId: buyer.liqoId ?? '',
+    ...(configuration ? { configuration } : {}),
+    hold: configuration ? demandOf(configuration) : capacityOf(flavour),
+    flavour,
+    createdAt: new Date('2026-01-01T00:00:00Z'),
+    expiresAt: new Date('2026-01-01T01:00:00Z'),
+    status: 'reserved',
+    version: 0,
+    ...overrides,
+  }
+}
+
+/** The contract purchasing {@link aTransaction} makes, sold by {@link aProvider}. */
+export function aContract(overrides: Partial<Contract> = {}): Contract {
+  const tx = aTransaction()
+  return {
+    id: 'contract-provider-local-k8slice-0001-00000001',
+    transactionId: tx.id,
+    flavour: tx.flavour,
+    buyer: tx.buyer,
+    buyerClusterId: tx.clusterId,
+    seller: aProvider({ liqoId: 'liqo-provider' }),
+    peeringTargetCredentials: { clusterId: 'liqo-provider', kubeconfig: 'cHJvdmlkZXI=' },
+    expiresAt: new Date('2027-01-01T00:00:00Z'),
+    ...(tx.configuration ? { configuration: tx.configuration } : {}),
+    createdAt: new Date('2026-01-01T00:10:00Z'),
+    ...overrides,
+  }
+}
+
+/** A registered peer: by default {@link aProvider}'s node, reached at `http://<id>.test`. */
+export function aPeer(overrides: Partial<Peer> = {}): Peer {
+  const id = overrides.id ?? 'provider-1'
+  return { id, domain: 'provider.local', role: 'node', baseUrl: `http://${id}.test`, protocol: 'rear-cloud', ...overrides }
 }

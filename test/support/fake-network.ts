@@ -8,6 +8,7 @@ import { answerRelay } from '../../core/discovery/search-flavours.ts'
 import { acceptPublication } from '../../core/discovery/accept-publication.ts'
 import type { Peer, Role } from '../../core/peers/model.ts'
 import { FakeClock } from './fake-clock.ts'
+import { aPeer } from './factories.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore } from './in-memory-provider-store.ts'
 import { RecordingLogger } from './recording-logger.ts'
@@ -43,7 +44,7 @@ export class FakeNetwork {
   add(id: string, role: Role, domain: string): FakeParticipant {
     const store = new InMemoryProviderStore()
     const participant: FakeParticipant = {
-      peer: { id, role, domain, baseUrl: `http://${id}.test`, protocol: 'rear-cloud' },
+      peer: aPeer({ id, role, domain }),
       store,
       received: [],
       deps: {

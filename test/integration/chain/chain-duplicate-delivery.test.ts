@@ -11,7 +11,7 @@ import { startChain } from '../../../core/chain/start-chain.ts'
 import { publishFlavour } from '../../../core/flavours/publish-flavour.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
 import { createTestTable } from '../../support/dynamo-test-table.ts'
-import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
+import { aK8SliceFlavour, aPeer, aProvider } from '../../support/factories.ts'
 import type { TableContext } from '../../../adapters/dynamo/document-client.ts'
 
 const HOPS = ['consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node']
@@ -58,7 +58,7 @@ describe('chain queue handlers on DynamoDB Local', () => {
       }
       participants.set(id, { chain, table })
       for (const other of [HOPS[i - 1], HOPS[i + 1]]) {
-        if (other) await composed.discovery.peers.put({ id: other, domain: other, role: 'supernode', baseUrl: `http://${other}.test`, protocol: 'rear-cloud' })
+        if (other) await composed.discovery.peers.put(aPeer({ id: other, domain: other, role: 'supernode' }))
       }
       if (id === 'provider-node') await publishFlavour(composed.app.provider.flavours, aK8SliceFlavour({ owner: aProvider({ id, domain: 'provider.local' }) }))
       if (id === 'consumer-node') {

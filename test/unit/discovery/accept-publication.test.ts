@@ -2,17 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { acceptPublication } from '../../../core/discovery/accept-publication.ts'
 import { publishToAggregators } from '../../../core/discovery/publish-to-aggregators.ts'
 import { ForbiddenError } from '../../../core/shared/errors.ts'
-import type { Peer } from '../../../core/peers/model.ts'
 import { FakeClock } from '../../support/fake-clock.ts'
 import { RecordingLogger } from '../../support/recording-logger.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from '../../support/in-memory-discovery.ts'
 import { InMemoryProviderStore } from '../../support/in-memory-provider-store.ts'
 import { publishFlavour } from '../../../core/flavours/publish-flavour.ts'
-import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
+import { aK8SliceFlavour, aPeer, aProvider } from '../../support/factories.ts'
 
 const owner = aProvider({ id: 'provider-node' })
 const flavour = (id: string) => aK8SliceFlavour({ id, owner })
-const peer = (id: string, role: Peer['role'], domain = 'provider.local'): Peer => ({ id, role, domain, baseUrl: `http://${id}`, protocol: 'rear-cloud' })
 
 describe(acceptPublication.name, () => {
   it('adds, refreshes and withdraws a publisher set', async () => {
@@ -43,7 +41,12 @@ describe(acceptPublication.name, () => {
     const store = new InMemoryProviderStore()
     await publishFlavour(store.flavourRepository, flavour('a'))
     const sent: string[] = []
-    const peers = new InMemoryPeers([peer('catalog', 'catalog', 'x'), peer('own-sn', 'supernode'), peer('other-sn', 'supernode', 'far.local'), peer('n', 'node')])
+    const peers = new InMemoryPeers([
+      aPeer({ id: 'catalog', role: 'catalog', domain: 'x' }),
+      aPeer({ id: 'own-sn', role: 'supernode' }),
+      aPeer({ id: 'other-sn', role: 'supernode', domain: 'far.local' }),
+      aPeer({ id: 'n' }),
+    ])
     const result = await publishToAggregators({
       self: { id: 'provider-node', domain: 'provider.local' },
       flavours: store.flavourRepository,
@@ -60,7 +63,7 @@ describe(acceptPublication.name, () => {
   function setup() {
     const clock = new FakeClock()
     const published = new InMemoryRemoteFlavours()
-    const deps = { published, peers: new InMemoryPeers([peer('provider-node', 'node')]), clock, logger: new RecordingLogger(), publicationTtlMs: 180_000 }
+    const deps = { published, peers: new InMemoryPeers([aPeer({ id: 'provider-node' })]), clock, logger: new RecordingLogger(), publicationTtlMs: 180_000 }
     return { deps, published, clock }
   }
 })

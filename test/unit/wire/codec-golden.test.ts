@@ -5,7 +5,7 @@ import { reserveRequestFromWire, reserveRequestToWire, transactionToWire } from 
 import { contractFromWire, contractToWire, purchaseRequestFromWire } from '../../../core/wire/contract-codec.ts'
 import { UnsupportedFlavourTypeError, ValidationError } from '../../../core/shared/errors.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
-import type { Transaction } from '../../../core/reservations/model.ts'
+import { aTransaction } from '../../support/factories.ts'
 
 const golden = (name: string): string => readFileSync(new URL(`../../fixtures/wire/${name}`, import.meta.url), 'utf8').trim()
 const json = (name: string): unknown => JSON.parse(golden(name))
@@ -73,15 +73,15 @@ describe('wire codec', () => {
 
   it('encodes a transaction without the buyer kubeconfig', () => {
     const request = reserveRequestFromWire(json('go-reserve-request.json'))
-    const tx = {
+    const tx = aTransaction({
       id: '37b53e2ba2b7b6ecb96bd56989baecf2-1700151404800502383',
       flavourId: request.flavourId,
       buyer: request.buyer,
-      clusterId: request.buyer.liqoId,
+      clusterId: request.buyer.liqoId ?? '',
       buyerKubeconfig: request.buyerKubeconfig,
       configuration: request.configuration,
       expiresAt: new Date('2025-05-18T19:07:20Z'),
-    } as Transaction
+    })
     expect(JSON.stringify(transactionToWire(tx))).toBe(golden('transaction.json'))
   })
 
