@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import type { Logger } from '../../core/shared/ports.ts'
 import type { AppEnv } from './env.ts'
 import { errorJson, onError } from './error-handler.ts'
-import type { AuthMiddleware } from './middleware.ts'
+import type { AuthMiddleware, RequestLogFields } from './middleware.ts'
 import { allowAll, correlation, limitBody, methodNotAllowed } from './middleware.ts'
 import type { ProviderApiDeps } from './provider-routes.ts'
 import { providerRoutes } from './provider-routes.ts'
@@ -18,7 +18,6 @@ import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
 import { chainRoutes, operationRoutes } from './chain-routes.ts'
 import { adminRoutes } from './admin-routes.ts'
-
 
 export interface AppDeps {
   role: Role
@@ -36,12 +35,14 @@ export interface AppDeps {
   peerAuth?: AuthMiddleware
   /** Guards the operator API. */
   adminAuth?: AuthMiddleware
+  /** Fields the runtime adds to every log line of a request (Lambda: `awsRequestId`, `coldStart`). */
+  requestLogFields?: RequestLogFields
 }
 
 /** One Hono app per participant; the role decides which route groups it mounts. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.use('*', correlation(deps.logger, deps.participantId))
+  app.use('*', correlation(deps.logger, deps.participantId, deps.requestLogFields))
   app.use('*', limitBody(deps.maxBodyBytes))
   app.use('/api/*', deps.peerAuth ?? allowAll)
   app.use('/rear/*', deps.peerAuth ?? allowAll)

@@ -1,19 +1,25 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { randomUUID } from 'node:crypto'
-import type { Logger } from '../../core/shared/ports.ts'
+import type { LogFields, Logger } from '../../core/shared/ports.ts'
 import { MethodNotAllowedError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/shared/errors.ts'
 import type { AppEnv } from './env.ts'
 
 export const CORRELATION_HEADER = 'X-Correlation-Id'
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
-/** Takes the caller's correlation id (or makes one), echoes it, and logs one line per request. */
-export function correlation(logger: Logger, participant: string): MiddlewareHandler<AppEnv> {
+/** Log fields a runtime adds to every line of a request (the Lambda entry adds its request id and cold-start flag). */
+export type RequestLogFields = (c: Context<AppEnv>) => LogFields
+
+/**
+ * Takes the caller's correlation id (or makes one), echoes it, and logs one line per request. The id
+ * is the caller's `X-Correlation-Id`, else its `X-Request-Id`, if it matches `SAFE_ID`.
+ */
+export function correlation(logger: Logger, participant: string, fields?: RequestLogFields): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const given = c.req.header(CORRELATION_HEADER) ?? c.req.header('X-Request-Id')
     const correlationId = given && SAFE_ID.test(given) ? given : randomUUID()
-    const requestLogger = logger.child({ participant, correlationId })
+    const requestLogger = logger.child({ participant, correlationId, ...fields?.(c) })
     c.set('correlationId', correlationId)
     c.set('logger', requestLogger)
     c.header(CORRELATION_HEADER, correlationId)
