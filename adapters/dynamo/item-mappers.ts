@@ -126,13 +126,3 @@ export const allocationToItem = (allocation: Allocation): Item => ({
   gsi1pk: index.allocations(allocation.status),
   gsi1sk: `${allocation.createdAt.toISOString()}#${allocation.id}`,
 })
-
-export const allocationFromItem = (item: Item): Allocation => ({
-  id: (item.pk as string).slice('ALLOC#'.length),
-  type: item.allocationType as Allocation['type'],
-  status: item.status as Allocation['status'],
-  contractId: item.contractId as string,
-  flavourId: item.flavourId as string,
-  createdAt: new Date(item.createdAt as string),
-  updatedAt: new Date(item.updatedAt as string),
-})

@@ -153,8 +153,4 @@ function toSafeNumber(value: bigint): number {
   return Number(value)
 }
 
-/** Parses a quantity, or returns `undefined` for `undefined`. */
-export const parseOptionalQuantity = (text: string | undefined, what: string): Quantity | undefined =>
-  text === undefined ? undefined : Quantity.parse(text, what)
-
 export const maxQuantity = (a: Quantity, b: Quantity): Quantity => (a.cmp(b) >= 0 ? a : b)

@@ -21,15 +21,6 @@ export function purchaseRequestFromWire(body: unknown): PurchaseRequest {
   }
 }
 
-export function purchaseRequestToWire(request: PurchaseRequest) {
-  return {
-    ...(request.liqoCredentials
-      ? { liqoCredentials: { clusterID: request.liqoCredentials.clusterId, kubeconfig: request.liqoCredentials.kubeconfig } }
-      : {}),
-    ...(request.ingressTelemetryEndpoint ? { ingressTelemetryEndpoint: request.ingressTelemetryEndpoint } : {}),
-  }
-}
-
 /** The Go node's Contract JSON, keys in its order (reference §3.7). */
 export function contractToWire(contract: Contract) {
   return {

@@ -16,13 +16,13 @@ import { decodeWith, formatTimestamp, omitEmpty, quantityOrZero, quantityString,
 
 export const gpuWire = wireObject({ model: z.string().default(''), cores: quantityOrZero, memory: quantityOrZero })
 
-export const priceWire = wireObject({
+const priceWire = wireObject({
   amount: z.string().default(''),
   currency: z.string().default(''),
   period: z.string().default(''),
 })
 
-export const locationWire = wireObject({
+const locationWire = wireObject({
   latitude: z.string().optional(),
   longitude: z.string().optional(),
   altitude: z.string().optional(),
@@ -58,7 +58,7 @@ const partitionabilityWire = wireObject({
   gpuStep: quantityString.optional(),
 })
 
-export const k8sliceDataWire = wireObject(
+const k8sliceDataWire = wireObject(
   {
     charateristics: characteristicsWire,
     properties: propertiesWire.default({}),
@@ -67,7 +67,7 @@ export const k8sliceDataWire = wireObject(
   { aliases: { characteristics: 'charateristics' } },
 )
 
-export const serviceDataWire = wireObject({
+const serviceDataWire = wireObject({
   name: z.string().default(''),
   description: z.string().default(''),
   category: z.string().default(''),
@@ -126,7 +126,7 @@ function serviceSpecFromWire(data: unknown): ServiceSpec {
 }
 
 /** Decodes the spec of a flavour type; VM and Sensor are recognised and refused as unsupported. */
-export function specFromWire(typeName: string, data: unknown): K8SliceSpec | ServiceSpec {
+function specFromWire(typeName: string, data: unknown): K8SliceSpec | ServiceSpec {
   const type = flavourTypeFromWire(typeName)
   if (!isSupportedFlavourType(type)) throw new UnsupportedFlavourTypeError(type)
   return type === 'k8slice' ? k8sliceSpecFromWire(data) : serviceSpecFromWire(data)
@@ -213,7 +213,7 @@ const locationToWire = (location: Location) =>
     additionalNotes: location.additionalNotes,
   })
 
-export const priceToWire = (price: Price) => ({ amount: price.amount, currency: price.currency, period: price.period })
+const priceToWire = (price: Price) => ({ amount: price.amount, currency: price.currency, period: price.period })
 
 /** Encodes a flavour with exactly the Go node's keys and key order (reference §3.3). */
 export function flavourToWire(flavour: Flavour) {
@@ -232,8 +232,6 @@ export function flavourToWire(flavour: Flavour) {
     availability: flavour.available,
   }
 }
-
-export type FlavourWire = ReturnType<typeof flavourToWire>
 
 const encodedJson = new WeakMap<Flavour, string>()
 

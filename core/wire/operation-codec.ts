@@ -11,5 +11,3 @@ export const operationRequestWire = z.strictObject({
   configuration: configurationWire.optional(),
   deferPurchase: z.boolean().default(false),
 })
-
-export type OperationRequestWire = z.output<typeof operationRequestWire>
