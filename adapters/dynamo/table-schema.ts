@@ -4,7 +4,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb'
 export type RemoteKind = 'CAND' | 'PUB'
 
 /** One table per participant (single-table design); see docs/architecture.md for the item layout. */
-export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const
+const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const
 export const GSI1 = { name: 'gsi1', partition: 'gsi1pk', sort: 'gsi1sk' } as const
 /** Epoch seconds after which DynamoDB may delete an item; cleanup only, never used for decisions. */
 export const TTL_ATTRIBUTE = 'expireAt'

@@ -10,7 +10,7 @@ import { reserveRequestToWire, transactionReceiptFromWire } from '../../core/wir
 import { contractFromWire } from '../../core/wire/contract-codec.ts'
 
 /** The Go node's contract name for a flavour (`namings.ForgeContractName`): one per flavour, dots as dashes. */
-export const goContractId = (flavourId: string) =>
+const goContractId = (flavourId: string) =>
   `contract-${flavourId}-${createHash('sha256').update(flavourId).digest('hex').slice(0, 4)}`.replaceAll('.', '-')
 
 /** Go's 500 answers to a purchase it already made: its transaction is gone, or the contract exists. */

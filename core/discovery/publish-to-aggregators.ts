@@ -20,7 +20,7 @@ export interface PublishDeps {
 }
 
 /** Aggregators a node publishes to: every catalog it knows and the supernodes of its own domain. */
-export const isAggregatorFor = (domain: string) => (peer: Peer) =>
+const isAggregatorFor = (domain: string) => (peer: Peer) =>
   peer.protocol === 'rear-cloud' && (peer.role === 'catalog' || (peer.role === 'supernode' && peer.domain === domain))
 
 /**

@@ -12,7 +12,7 @@ import { providerKey } from './model.ts'
 import type { PeerGateway, RemoteFlavourRepository } from './ports.ts'
 
 /** Time kept back from a budget for local work and the answer's way home, in milliseconds. */
-export const RELAY_MARGIN_MS = 100
+const RELAY_MARGIN_MS = 100
 const MIN_PEER_TIMEOUT_MS = 50
 
 export interface DiscoverySettings {

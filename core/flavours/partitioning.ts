@@ -40,7 +40,7 @@ function checkK8Slice(flavour: K8SliceFlavour, configuration: K8SliceConfigurati
 }
 
 /** The whole flavour as a configuration: what a buyer gets when it sends none. */
-export function wholeFlavour(flavour: K8SliceFlavour): K8SliceConfiguration {
+function wholeFlavour(flavour: K8SliceFlavour): K8SliceConfiguration {
   const c = flavour.spec.characteristics
   return {
     type: 'k8slice',
@@ -99,7 +99,7 @@ export const capacityOf = (flavour: Flavour): ResourceAmounts =>
   isK8Slice(flavour) ? toLedger(flavour.spec.characteristics, 'floorUnits') : noAmounts()
 
 /** True when at least one minimum-sized slice can still be cut from the flavour. */
-export function isSellable(flavour: K8SliceFlavour): boolean {
+function isSellable(flavour: K8SliceFlavour): boolean {
   const { characteristics: c, partitionability: p } = flavour.spec
   const atLeast = (value: Quantity, min: Quantity) => value.cmp(zero) > 0 && value.cmp(maxQuantity(min, zero)) >= 0
   return atLeast(c.cpu, p.cpuMin) && atLeast(c.memory, p.memoryMin) && atLeast(c.pods, p.podsMin)

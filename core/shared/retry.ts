@@ -7,7 +7,7 @@ export interface RetryPolicy {
   maxDelayMs: number
 }
 
-export const defaultContentionRetry: RetryPolicy = { attempts: 10, baseDelayMs: 10, maxDelayMs: 400 }
+const defaultContentionRetry: RetryPolicy = { attempts: 10, baseDelayMs: 10, maxDelayMs: 400 }
 
 /** Purchases of one pool serialise on its version: allow one round per plausible concurrent buyer. */
 export const hotItemContentionRetry: RetryPolicy = { attempts: 40, baseDelayMs: 5, maxDelayMs: 250 }

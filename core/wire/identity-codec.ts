@@ -2,7 +2,7 @@ import * as z from 'zod'
 import type { NodeIdentity } from '../flavours/model.ts'
 import { omitEmpty, wireObject } from './wire-object.ts'
 
-export const additionalInformationWire = wireObject({
+const additionalInformationWire = wireObject({
   liqoID: z.string().optional(),
   kubeconfig: z.string().optional(),
 })

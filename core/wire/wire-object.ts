@@ -9,7 +9,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * Renames keys the way Go's encoding/json matches them: an exact key wins, otherwise a
  * case-insensitive match; `aliases` map accepted alternative spellings onto the wire key.
  */
-export function foldKeys(value: unknown, keys: readonly string[], aliases: Record<string, string> = {}): unknown {
+function foldKeys(value: unknown, keys: readonly string[], aliases: Record<string, string> = {}): unknown {
   if (!isPlainObject(value)) return value
   const byLower = new Map<string, string>()
   for (const key of keys) byLower.set(key.toLowerCase(), key)
