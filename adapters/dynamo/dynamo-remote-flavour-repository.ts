@@ -13,6 +13,16 @@ import { queryIndexPartition } from './query-index.ts'
 
 const BATCH = 25
 
+/** One entry per (provider, flavour), the latest seen: BatchWriteItem refuses a request naming one key twice. */
+function latestPerProvider(entries: readonly RemoteFlavour[]): RemoteFlavour[] {
+  const latest = new Map<string, RemoteFlavour>()
+  for (const entry of entries) {
+    const kept = latest.get(providerKey(entry.flavour))
+    if (!kept || kept.seenAt <= entry.seenAt) latest.set(providerKey(entry.flavour), entry)
+  }
+  return [...latest.values()]
+}
+
 /**
  * Peering Candidates or published flavours on DynamoDB, one item per (provider, flavour). Freshness
  * is checked in code against `expiresAt`; the TTL attribute only lets DynamoDB clean up a day later.
@@ -59,7 +69,7 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
   }
 
   async put(entries: readonly RemoteFlavour[]): Promise<void> {
-    await this.writeBatches(entries.map((entry) => ({ PutRequest: { Item: this.toItem(entry) } })))
+    await this.writeBatches(latestPerProvider(entries).map((entry) => ({ PutRequest: { Item: this.toItem(entry) } })))
   }
 
   private async listAll(type: SupportedFlavourType): Promise<RemoteFlavour[]> {

@@ -4,6 +4,9 @@ import type { ReserveRequest, Transaction } from '../../core/reservations/model.
 import type { Contract } from '../../core/contracts/model.ts'
 import type { Peer } from '../../core/peers/model.ts'
 import { capacityOf, demandOf } from '../../core/flavours/partitioning.ts'
+import type { CapacityPool, Flavour, K8SliceConfiguration } from '../../core/flavours/model.ts'
+import type { Allocation } from '../../core/allocations/model.ts'
+import type { RemoteFlavour } from '../../core/discovery/model.ts'
 
 const q = (text: string) => Quantity.parse(text)
 
@@ -148,4 +151,35 @@ export function aContract(overrides: Partial<Contract> = {}): Contract {
 export function aPeer(overrides: Partial<Peer> = {}): Peer {
   const id = overrides.id ?? 'provider-1'
   return { id, domain: 'provider.local', role: 'node', baseUrl: `http://${id}.test`, protocol: 'rear-cloud', ...overrides }
+}
+
+/** The capacity pool publishing `flavour` opens: its whole capacity free, the flavour its current one. */
+export function aCapacityPool(flavour: Flavour = aK8SliceFlavour(), overrides: Partial<CapacityPool> = {}): CapacityPool {
+  return { id: flavour.id, currentFlavourId: flavour.id, free: capacityOf(flavour), version: 0, ...overrides }
+}
+
+/** A K8Slice configuration: 2 CPUs, 4 GiB and 10 pods unless told otherwise. */
+export function aK8SliceConfiguration(sizes: { cpu?: string; memory?: string; pods?: string } = {}): K8SliceConfiguration {
+  return { type: 'k8slice', cpu: q(sizes.cpu ?? '2'), memory: q(sizes.memory ?? '4Gi'), pods: q(sizes.pods ?? '10') }
+}
+
+/** The inactive Node allocation purchasing {@link aTransaction} makes alongside {@link aContract}. */
+export function anAllocation(overrides: Partial<Allocation> = {}): Allocation {
+  const contract = aContract()
+  return {
+    id: 'allocation-provider-local-k8slice-0001-00000001',
+    type: 'Node',
+    status: 'inactive',
+    contractId: contract.id,
+    flavourId: contract.flavour.id,
+    createdAt: contract.createdAt,
+    updatedAt: contract.createdAt,
+    ...overrides,
+  }
+}
+
+/** A Peering Candidate of {@link aK8SliceFlavour}, reached straight at its provider and fresh for three minutes. */
+export function aRemoteFlavour(overrides: Partial<RemoteFlavour> = {}): RemoteFlavour {
+  const flavour = overrides.flavour ?? aK8SliceFlavour()
+  return { flavour, route: [flavour.owner.id], seenAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2026-01-01T00:03:00Z'), ...overrides }
 }

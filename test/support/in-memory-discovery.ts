@@ -5,15 +5,36 @@ import type { PublishedFlavourRepository } from '../../core/discovery/ports.ts'
 import type { Peer } from '../../core/peers/model.ts'
 import type { PeerRepository } from '../../core/peers/ports.ts'
 
+/** Later `seenAt` wins among entries for one (provider, flavour); on a tie, the later in the list. */
+function latestPerProvider(entries: readonly RemoteFlavour[]): RemoteFlavour[] {
+  const latest = new Map<string, RemoteFlavour>()
+  for (const entry of entries) {
+    const key = providerKey(entry.flavour)
+    const kept = latest.get(key)
+    if (!kept || kept.seenAt <= entry.seenAt) latest.set(key, entry)
+  }
+  return [...latest.values()]
+}
+
+const byProviderKey = (a: RemoteFlavour, b: RemoteFlavour) => {
+  const [x, y] = [providerKey(a.flavour), providerKey(b.flavour)]
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/**
+ * In-memory fake of Peering Candidates or published flavours, kept like the DynamoDB adapter: listed
+ * in (provider, flavour) order, and each publisher's set remembered as the keys it last published.
+ */
 export class InMemoryRemoteFlavours implements PublishedFlavourRepository {
   readonly entries = new Map<string, RemoteFlavour>()
+  private readonly sets = new Map<string, string[]>()
 
   async put(entries: readonly RemoteFlavour[]): Promise<void> {
-    for (const entry of entries) this.entries.set(providerKey(entry.flavour), entry)
+    for (const entry of latestPerProvider(entries)) this.entries.set(providerKey(entry.flavour), entry)
   }
 
   async listFresh(type: SupportedFlavourType, now: Date): Promise<RemoteFlavour[]> {
-    return [...this.entries.values()].filter((e) => e.flavour.spec.type === type && e.expiresAt > now)
+    return [...this.entries.values()].filter((e) => e.flavour.spec.type === type && e.expiresAt > now).sort(byProviderKey)
   }
 
   async removeStale(now: Date): Promise<number> {
@@ -24,9 +45,10 @@ export class InMemoryRemoteFlavours implements PublishedFlavourRepository {
 
   async replaceSet(publisherId: string, entries: readonly RemoteFlavour[]): Promise<{ withdrawn: number }> {
     const keep = new Set(entries.map((e) => providerKey(e.flavour)))
-    const gone = [...this.entries].filter(([key, e]) => e.route[0] === publisherId && !keep.has(key))
-    gone.forEach(([key]) => this.entries.delete(key))
+    const gone = (this.sets.get(publisherId) ?? []).filter((key) => !keep.has(key))
     await this.put(entries)
+    gone.forEach((key) => this.entries.delete(key))
+    this.sets.set(publisherId, [...keep])
     return { withdrawn: gone.length }
   }
 }
@@ -47,7 +69,7 @@ export class InMemoryPeers implements PeerRepository {
   }
 
   async put(peer: Peer): Promise<void> {
-    this.peers.set(peer.id, peer)
+    this.peers.set(peer.id, { ...peer })
   }
 
   async delete(id: string): Promise<void> {

@@ -153,19 +153,21 @@ export class InMemoryProviderStore {
       if (!tx || tx.status !== 'purchased' || tx.version !== plan.transaction.version) throw new ContentionError()
       const pool = plan.pool && this.pools.get(plan.pool.id)
       if (plan.pool && (!pool || pool.version !== plan.pool.version)) throw new ContentionError()
-      const retired = plan.replacement?.retiredFlavourId ? this.flavours.get(plan.replacement.retiredFlavourId) : undefined
-      if (plan.replacement?.retiredFlavourId && (!retired || retired.retired)) throw new ContentionError()
-      if (plan.replacement && this.flavours.has(plan.replacement.restored.id)) throw new ContentionError()
+      const replacement = pool ? plan.replacement : undefined
+      const retired = replacement?.retiredFlavourId ? this.flavours.get(replacement.retiredFlavourId) : undefined
+      if (replacement?.retiredFlavourId && (!retired || retired.retired)) throw new ContentionError()
+      if (replacement && this.flavours.has(replacement.restored.id)) throw new ContentionError()
+      const allocation = plan.transaction.allocationId ? this.allocations.get(plan.transaction.allocationId) : undefined
+      if (plan.transaction.allocationId && !allocation) throw new ContentionError()
       if (pool) {
         pool.version++
         pool.free = apply(pool.free, tx.hold, 1)
-        if (plan.replacement) {
+        if (replacement) {
           if (retired) retired.retired = true
-          pool.currentFlavourId = plan.replacement.restored.id
-          this.flavours.set(plan.replacement.restored.id, { flavour: copy(plan.replacement.restored), poolId: pool.id })
+          pool.currentFlavourId = replacement.restored.id
+          this.flavours.set(replacement.restored.id, { flavour: copy(replacement.restored), poolId: pool.id })
         }
       }
-      const allocation = tx.allocationId ? this.allocations.get(tx.allocationId) : undefined
       if (allocation) Object.assign(allocation, { status: 'released', updatedAt: plan.at })
       tx.status = 'released'
       tx.version++
