@@ -73,7 +73,7 @@ export function dynamoRepositories(table: TableContext): Repositories {
 export interface Participant {
   self: NodeIdentity
   app: AppDeps
-  sweep: SweepDeps & { remote: RemoteFlavourRepository[] }
+  sweep: SweepDeps & { remote: RemoteFlavourRepository[]; chain: ChainDeps }
   discovery: DiscoveryDeps
   publish: PublishDeps
   chain: ChainDeps
@@ -122,6 +122,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch)
   const chain: ChainDeps = {
     self,
+    ...(config.publicUrl ? { selfUrl: config.publicUrl } : {}),
     hops,
     peers,
     transport,
@@ -157,7 +158,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     self,
     app,
     discovery,
-    sweep: { reservations, clock, logger, remote: aggregator ? [candidates, published] : [candidates] },
+    sweep: { reservations, clock, logger, remote: aggregator ? [candidates, published] : [candidates], chain },
     chain,
     publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
   }

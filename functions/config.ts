@@ -9,6 +9,7 @@ const envSchema = z.object({
   PARTICIPANT_ID: z.string().min(1, 'is required'),
   PARTICIPANT_DOMAIN: z.string().min(1, 'is required'),
   PARTICIPANT_ENDPOINT: z.string().default(''),
+  PARTICIPANT_URL: z.url({ protocol: /^https?$/ }).optional(),
   TABLE_NAME: z.string().min(3, 'is required'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().optional(),
@@ -35,6 +36,8 @@ export interface ParticipantConfig {
   domain: string
   /** `host:port` others reach this participant's REAR API at (the Go node's `IP`). */
   endpoint: string
+  /** This participant's public base URL, the reply address of its chain messages. */
+  publicUrl?: string
   tableName: string
   dynamoEndpoint?: string
   region?: string
@@ -72,6 +75,7 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     id: e.PARTICIPANT_ID,
     domain: e.PARTICIPANT_DOMAIN,
     endpoint: e.PARTICIPANT_ENDPOINT,
+    ...(e.PARTICIPANT_URL ? { publicUrl: e.PARTICIPANT_URL.replace(/\/$/, '') } : {}),
     tableName: e.TABLE_NAME,
     ...(e.DYNAMODB_ENDPOINT ? { dynamoEndpoint: e.DYNAMODB_ENDPOINT } : {}),
     ...(e.AWS_REGION ? { region: e.AWS_REGION } : {}),

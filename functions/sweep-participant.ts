@@ -1,10 +1,21 @@
 import { releaseExpiredHolds } from '../core/reservations/release-expired-holds.ts'
+import { sweepChains } from '../core/chain/sweep-chains.ts'
 import type { Participant } from './composition.ts'
 
-/** The expiry sweep of one participant: expired holds back to their pools, stale candidates and publications dropped. */
-export async function sweepParticipant(sweep: Participant['sweep']): Promise<{ released: number; dropped: number }> {
+export interface SweepResult {
+  released: number
+  dropped: number
+  chains: { expired: number; drained: number; failed: number }
+}
+
+/**
+ * The expiry sweep of one participant: expired holds back to their pools, stale candidates and
+ * publications dropped, chain hops past their deadline failed or released, stale outboxes drained.
+ */
+export async function sweepParticipant(sweep: Participant['sweep']): Promise<SweepResult> {
   const released = await releaseExpiredHolds(sweep)
   let dropped = 0
   for (const store of sweep.remote) dropped += await store.removeStale(sweep.clock.now())
-  return { released, dropped }
+  const chains = await sweepChains({ ...sweep.chain, logger: sweep.logger })
+  return { released, dropped, chains }
 }

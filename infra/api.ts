@@ -4,12 +4,12 @@ import { agentQueue, chainQueue } from './queue-resources'
 /** The participant's HTTP API: every REAR and admin route is one Hono function behind API Gateway v2. */
 export const api = new sst.aws.ApiGatewayV2('ParticipantApi')
 
-/** `host` of the API, the participant's endpoint (the Go node's `IP`) in every function's environment. */
-export const apiHost = api.url.apply((url) => new URL(url).host)
+/** The API's URL: its host is the participant's endpoint (the Go node's `IP`), the URL its chain reply address. */
+export const apiUrl = api.url
 
 export const apiFunction = new sst.aws.Function('ParticipantApiFunction', {
   handler: 'functions/lambda/participant-api.handler',
-  ...lambdaDefaults(apiHost, [chainQueue, agentQueue]),
+  ...lambdaDefaults(apiUrl, [chainQueue, agentQueue]),
   memory: '512 MB',
   timeout: '29 seconds',
 })

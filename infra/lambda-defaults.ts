@@ -3,12 +3,13 @@ import { bundling, participant, runtime } from './settings'
 import { participantTable } from './tables'
 
 /** The plain (non-secret) configuration every function of this participant reads. */
-function functionEnvironment(endpoint: $util.Input<string>): Record<string, $util.Input<string>> {
+function functionEnvironment(apiUrl: $util.Output<string>): Record<string, $util.Input<string>> {
   return {
     REAR_ROLE: participant.role,
     PARTICIPANT_ID: participant.participantId,
     PARTICIPANT_DOMAIN: participant.domain,
-    PARTICIPANT_ENDPOINT: endpoint,
+    PARTICIPANT_ENDPOINT: apiUrl.apply((url) => new URL(url).host),
+    PARTICIPANT_URL: apiUrl.apply((url) => url.replace(/\/$/, '')),
     LIQO_CLUSTER_ID: participant.liqoClusterId,
     ...(participant.transactionTtlSeconds ? { TRANSACTION_TTL_SECONDS: String(participant.transactionTtlSeconds) } : {}),
   }
@@ -19,11 +20,11 @@ function functionEnvironment(endpoint: $util.Input<string>): Record<string, $uti
  * build` measures, the participant's environment, and the table and secrets `lambdaConfig` reads.
  * `links` adds what only some functions use (the chain and agent queues).
  */
-export function lambdaDefaults(endpoint: $util.Input<string>, links: $util.Input<unknown>[] = []) {
+export function lambdaDefaults(apiUrl: $util.Output<string>, links: $util.Input<unknown>[] = []) {
   return {
     runtime,
     nodejs: bundling,
     link: [participantTable, adminToken, peeringKubeconfig, ...links],
-    environment: functionEnvironment(endpoint),
+    environment: functionEnvironment(apiUrl),
   }
 }

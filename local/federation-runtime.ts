@@ -112,6 +112,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         PARTICIPANT_ID: spec.id,
         PARTICIPANT_DOMAIN: spec.domain,
         PARTICIPANT_ENDPOINT: `${host}:${spec.port}`,
+        PARTICIPANT_URL: `http://${host}:${spec.port}`,
         TABLE_NAME: `${options.tablePrefix ?? 'rear'}-${spec.id}`,
         LIQO_CLUSTER_ID: `liqo-${spec.id}`,
         PEERING_KUBECONFIG: Buffer.from(`# local fake kubeconfig of ${spec.id}\n`).toString('base64'),
@@ -126,10 +127,12 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       pollers.push(startPoller(sqs, queues.chain, (records) => processChainBatch(participant.chain, records)))
       if (spec.seller) for (const flavour of sampleFlavours(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
-      timers.push(setInterval(() => void sweepParticipant(participant.sweep).catch(() => {}), options.sweepEveryMs ?? 60_000).unref())
+      const sweep = () => void sweepParticipant(participant.sweep).catch((error) => logger.warn('SWEEP_FAILED', { error: String(error) }))
+      timers.push(setInterval(sweep, options.sweepEveryMs ?? 60_000).unref())
       running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues, table })
     }
     await registerPeers(running, host)
+    await Promise.all(running.map((r) => sweepParticipant(r.participant.sweep)))
     for (const p of running.filter((r) => r.spec.seller)) {
       progress(`publishing ${p.spec.id}'s flavours to its supernode and catalogs`)
       await publishToAggregators(p.participant.publish)

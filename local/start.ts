@@ -11,7 +11,9 @@ then every participant's HTTP API on its own port. No Docker, no cloud account, 
 Options:
   --host <address>       address to listen on (default 127.0.0.1; env REAR_HOST)
   --port-offset <n>      add n to every participant port (default 0; env REAR_PORT_OFFSET)
-  --persist <dir>        keep DynamoDB Local's data in <dir> across runs (default: in memory)
+  --persist <dir>        keep DynamoDB Local's data in <dir> across runs (default: in memory);
+                         the SQS queues are always in memory: on restart the sweeper settles
+                         chains that were in flight (past their deadline, or undrained)
   --quiet                no JSON request logs on stdout
   -h, --help             this text
 

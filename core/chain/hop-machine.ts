@@ -71,7 +71,7 @@ function deadlineFor(position: HopPosition, state: HopState, ctx: DecideContext)
 }
 
 /** A new version of `hop` in `state` with a timeline entry; the table's `to` lists are the only transitions. */
-function moveTo<H extends Hop>(hop: H, state: HopState, ctx: DecideContext, event: TimelineEvent, detail?: string, deadline = deadlineFor(hop.position, state, ctx)): H {
+export function moveTo<H extends Hop>(hop: H, state: HopState, ctx: DecideContext, event: TimelineEvent, detail?: string, deadline = deadlineFor(hop.position, state, ctx)): H {
   if (hop.state !== state && !TRANSITIONS[hop.state].includes(state)) {
     throw new ValidationError(`Chain ${hop.chainId}: no transition from ${hop.state} to ${state}`, { code: 'INVALID_TRANSITION' })
   }

@@ -3,9 +3,10 @@ import type { Allocation } from '../../core/allocations/model.ts'
 import type { Contract } from '../../core/contracts/model.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { ChainMessage, Hop } from '../../core/chain/model.ts'
-import type { GoProviderClient, HopEffects, HopRepository, NetworkEvent } from '../../core/chain/ports.ts'
+import type { ChainTransport, GoProviderClient, NetworkEvent } from '../../core/chain/ports.ts'
 import { handleChainMessage } from '../../core/chain/run-hop.ts'
 import { InMemoryHops } from './in-memory-hops.ts'
+import { sweepChains } from '../../core/chain/sweep-chains.ts'
 import { publishFlavour } from '../../core/flavours/publish-flavour.ts'
 import type { Flavour } from '../../core/flavours/model.ts'
 import type { Peer } from '../../core/peers/model.ts'
@@ -65,13 +66,7 @@ export class FakeChainNetwork {
         hops,
         peers,
         candidates: new InMemoryRemoteFlavours(),
-        transport: {
-          send: async (peer: Peer, message: ChainMessage) => {
-            if (this.down.has(peer.id)) throw new PeerUnavailableError(peer.id, 'connection refused')
-            this.sent.push(message)
-            this.pending.push({ to: peer.id, message })
-          },
-        },
+        transport: this.transportFor(id),
         queue: {
           enqueue: async (message: ChainMessage, delaySeconds?: number) => {
             ;(delaySeconds ? this.delayed : this.pending).push({ to: id, message })
@@ -97,6 +92,17 @@ export class FakeChainNetwork {
     return participant
   }
 
+  /** What `id` sends to peers: queued for the test to deliver, refused while the peer is down. */
+  transportFor(_id: string): ChainTransport {
+    return {
+      send: async (peer: Peer, message: ChainMessage) => {
+        if (this.down.has(peer.id)) throw new PeerUnavailableError(peer.id, 'connection refused')
+        this.sent.push(message)
+        this.pending.push({ to: peer.id, message })
+      },
+    }
+  }
+
   /** Every participant knows its neighbours on the path, both ways. */
   path(...ids: string[]): void {
     ids.forEach((id, i) => {
@@ -120,6 +126,17 @@ export class FakeChainNetwork {
   /** Delivers queued messages, in order, until none are left. */
   async runUntilIdle(limit = 200): Promise<void> {
     for (let i = 0; i < limit && this.pending.length; i++) await this.deliver(this.pending.shift()!)
+  }
+
+  /** A restart of every participant with in-memory queues: whatever was queued is gone. */
+  loseQueuedMessages(): number {
+    return this.pending.splice(0).length + this.delayed.splice(0).length
+  }
+
+  /** Runs every participant's chain sweeper once, then delivers what it sent. */
+  async sweepAll(): Promise<void> {
+    for (const participant of this.participants.values()) await sweepChains(participant.deps)
+    await this.runUntilIdle()
   }
 
   async fireTimeouts(): Promise<void> {
