@@ -1,8 +1,5 @@
-import { ContentionError } from '../../core/shared/errors.ts'
-import type { Allocation } from '../../core/allocations/model.ts'
-import type { Contract } from '../../core/contracts/model.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
-import type { ChainMessage, Hop } from '../../core/chain/model.ts'
+import type { ChainMessage } from '../../core/chain/model.ts'
 import type { ChainTransport, GoProviderClient, NetworkEvent } from '../../core/chain/ports.ts'
 import { handleChainMessage } from '../../core/chain/run-hop.ts'
 import { InMemoryHops } from './in-memory-hops.ts'
@@ -13,7 +10,8 @@ import type { Peer } from '../../core/peers/model.ts'
 import { PeerUnavailableError } from '../../core/shared/errors.ts'
 import { FakeClock } from './fake-clock.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
-import { InMemoryProviderStore, copy } from './in-memory-provider-store.ts'
+import { InMemoryProviderStore } from './in-memory-provider-store.ts'
+import { useCaseDeps } from '../../functions/use-case-deps.ts'
 import { RecordingLogger } from './recording-logger.ts'
 import { SequentialIds } from './sequential-ids.ts'
 import { aProvider } from './factories.ts'
@@ -52,7 +50,18 @@ export class FakeChainNetwork {
     const commands: NetworkEvent[] = []
     const self = { id, ip: `${id}:1`, domain, liqoId: `liqo-${id}` }
     const ids = new SequentialIds()
-    const reserve = { flavours: store.flavourRepository, reservations: store.reservationRepository, clock: this.clock, ids, logger: this.logger, transactionTtlMs: 3_600_000 }
+    const { reserve, purchase } = useCaseDeps({
+      self: aProvider({ id, domain }),
+      flavours: store.flavourRepository,
+      reservations: store.reservationRepository,
+      contracts: store.contractRepository,
+      cluster: { peeringCredentials: async () => ({ clusterId: `liqo-${id}`, kubeconfig: 'a3ViZQ==' }) },
+      clock: this.clock,
+      ids,
+      logger: this.logger,
+      transactionTtlMs: 3_600_000,
+      contractTtlMs: 365 * 86_400_000,
+    })
     const peers = new InMemoryPeers()
     const participant: ChainParticipant = {
       id,
@@ -75,13 +84,7 @@ export class FakeChainNetwork {
         goProviders: { reserve: (...args) => this.goProvider.reserve(...args), purchase: (...args) => this.goProvider.purchase(...args) },
         agent: { deployVirtualRouter: async (event) => void commands.push(event) },
         reserve,
-        purchase: {
-          ...reserve,
-          contracts: store.contractRepository,
-          cluster: { peeringCredentials: async () => ({ clusterId: `liqo-${id}`, kubeconfig: 'a3ViZQ==' }) },
-          self: aProvider({ id, domain }),
-          contractTtlMs: 365 * 86_400_000,
-        },
+        purchase,
         clock: this.clock,
         ids,
         logger: this.logger,
