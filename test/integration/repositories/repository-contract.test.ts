@@ -21,10 +21,7 @@ import {
 const at = (time: string) => new Date(`2026-01-01T${time}:00Z`)
 const GiB = 1024 ** 3
 
-const holding = (cpu: string, overrides: Partial<Transaction> = {}) => {
-  const buyer = overrides.buyer ?? aBuyer()
-  return aTransaction({ configuration: aK8SliceConfiguration({ cpu }), buyer, ...overrides })
-}
+const holding = (cpu: string, overrides: Partial<Transaction> = {}) => aTransaction({ configuration: aK8SliceConfiguration({ cpu }), ...overrides })
 const ofBuyer = (n: number, cpu: string, overrides: Partial<Transaction> = {}) =>
   holding(cpu, { id: `tx-000${n}`, buyer: aBuyer({ id: `consumer-${n}`, liqoId: `liqo-consumer-${n}` }), ...overrides })
 const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => (a.id < b.id ? -1 : 1))
@@ -241,7 +238,7 @@ describe.each([inMemoryRepositories, dynamoRepositories])('repositories on $name
 
     it('lists reserved transactions expired at or before now, oldest first, up to the limit', async () => {
       const { reservations } = await setup()
-      const [a, b, c, d] = [ofBuyer(1, '1', { expiresAt: at('00:30') }), ofBuyer(2, '1', { expiresAt: at('00:10') }), ofBuyer(3, '1', { expiresAt: at('00:20') }), ofBuyer(4, '1', { expiresAt: at('00:40') })]
+      const [a, b, c, d] = ['00:30', '00:10', '00:20', '00:40'].map((time, i) => ofBuyer(i + 1, '1', { expiresAt: at(time) }))
       for (const tx of [a, b, c, d]) await reservations.createHold(tx!)
       expect(await reservations.listExpired(at('00:30'), { limit: 10 })).toEqual([b, c, a])
       expect(await reservations.listExpired(at('00:30'), { limit: 2 })).toEqual([b, c])

@@ -10,6 +10,7 @@ import { DynamoContractRepository } from '../../../adapters/dynamo/dynamo-contra
 import { poolToItem } from '../../../adapters/dynamo/item-mappers.ts'
 import { key } from '../../../adapters/dynamo/table-schema.ts'
 import type { CapacityPool } from '../../../core/flavours/model.ts'
+import type { PurchasePlan } from '../../../core/contracts/ports.ts'
 import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from '../../../core/reservations/errors.ts'
 import { ContentionError } from '../../../core/shared/errors.ts'
 import { aCapacityPool, aContract, aK8SliceConfiguration, aTransaction, anAllocation } from '../../support/factories.ts'
@@ -18,6 +19,9 @@ type ReasonCode = 'None' | 'ConditionalCheckFailed' | 'TransactionConflict' | 'T
 
 const cancelled = (...codes: ReasonCode[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) })
+
+const failingAt = (positions: readonly number[], items: number) =>
+  cancelled(...Array.from({ length: items }, (_, i): ReasonCode => (positions.includes(i) ? 'ConditionalCheckFailed' : 'None')))
 
 function stubbedTable() {
   const send = vi.fn()
@@ -88,7 +92,11 @@ describe(DynamoReservationRepository.name, () => {
     await reservations.createHold(tx)
     const [write] = sent(TransactWriteCommand)
     const written = write?.input.TransactItems?.map((item) => item.Update?.Key ?? item.Put?.Item)
-    expect(written).toEqual([key.pool(tx.poolId), expect.objectContaining(key.transaction(tx.id)), expect.objectContaining(key.buyerKey(tx.reservationKey, tx.flavourId))])
+    expect(written).toEqual([
+      key.pool(tx.poolId),
+      expect.objectContaining(key.transaction(tx.id)),
+      expect.objectContaining(key.buyerKey(tx.reservationKey, tx.flavourId)),
+    ])
   })
 
   it.each([
@@ -116,9 +124,8 @@ describe(DynamoReservationRepository.name, () => {
   function setup() {
     const stub = stubbedTable()
     const failing = (positions: readonly number[], pool: CapacityPool | undefined) => {
-      const codes = [0, 1, 2].map((i): ReasonCode => (positions.includes(i) ? 'ConditionalCheckFailed' : 'None'))
       stub.send.mockImplementation(async (command: unknown) => {
-        if (command instanceof TransactWriteCommand) throw cancelled(...codes)
+        if (command instanceof TransactWriteCommand) throw failingAt(positions, command.input.TransactItems?.length ?? 0)
         if (command instanceof GetCommand) return { Item: pool ? poolToItem(pool) : undefined }
         throw new Error(`unexpected command ${String(command)}`)
       })
@@ -129,14 +136,20 @@ describe(DynamoReservationRepository.name, () => {
 
 describe(DynamoContractRepository.name, () => {
   it.each([[[0]], [[2]], [[4]], [[1, 5]]])('turns failed conditions at %j of a purchase into contention', async (positions) => {
-    const { contracts, send } = setup()
-    send.mockRejectedValue(cancelled(...[0, 1, 2, 3, 4, 5, 6].map((i): ReasonCode => (positions.includes(i) ? 'ConditionalCheckFailed' : 'None'))))
-    const plan = { transaction: aTransaction(), contract: aContract(), allocation: anAllocation(), pool: aCapacityPool(), replacement: { retiredFlavourId: 'provider.local-k8slice-0001' } }
+    const { contracts, send, plan } = setup()
+    send.mockRejectedValue(failingAt(positions, 6))
     await expect(contracts.commitPurchase(plan)).rejects.toBeInstanceOf(ContentionError)
   })
 
   function setup() {
     const stub = stubbedTable()
-    return { ...stub, contracts: new DynamoContractRepository(stub.table) }
+    const plan: PurchasePlan = {
+      transaction: aTransaction(),
+      contract: aContract(),
+      allocation: anAllocation(),
+      pool: aCapacityPool(),
+      replacement: { retiredFlavourId: 'provider.local-k8slice-0001' },
+    }
+    return { ...stub, contracts: new DynamoContractRepository(stub.table), plan }
   }
 })
