@@ -35,6 +35,17 @@ describe('the reservation chain over SQS', () => {
     expect(await scan('provider-node', 'allocation')).toEqual([expect.objectContaining({ allocationType: 'Node', status: 'inactive' })])
   })
 
+  it('purchases over a route through the catalog, which answers the consumer supernode at its reply address', async () => {
+    const { start, view, waitFor, at } = await setup()
+    const consumer = at('consumer-node').participant.app.chain.candidates
+    const [candidate] = (await consumer.listFresh('k8slice', new Date())).filter((c) => c.flavour.id === FLAVOUR)
+    await consumer.put([{ ...candidate!, route: ['consumer-supernode', 'catalog', 'provider-node'] }])
+    expect(await at('catalog').participant.discovery.peers.get('consumer-supernode')).toBeUndefined()
+    const started = await start()
+    await waitFor(started.body.operationId, ['purchased'])
+    for (const id of ['consumer-node', 'consumer-supernode', 'catalog', 'provider-node']) expect((await view(id, started.body.operationId)).state, id).toBe('purchased')
+  })
+
   it('fails cleanly when the provider answers 409, telling every hop where and why', async () => {
     const { start, view, waitFor, url, scan } = await setup()
     const blocker = await fetch(`${url('provider-node')}/api/v2/reservations`, {

@@ -7,6 +7,7 @@ import { capacityOf, demandOf } from '../../core/flavours/partitioning.ts'
 import type { CapacityPool, Flavour, K8SliceConfiguration } from '../../core/flavours/model.ts'
 import type { Allocation } from '../../core/allocations/model.ts'
 import type { RemoteFlavour } from '../../core/discovery/model.ts'
+import type { ChainMessage, Hop, OriginHop, OutboxEntry, RelayHop } from '../../core/chain/model.ts'
 
 const q = (text: string) => Quantity.parse(text)
 
@@ -182,4 +183,40 @@ export function anAllocation(overrides: Partial<Allocation> = {}): Allocation {
 export function aRemoteFlavour(overrides: Partial<RemoteFlavour> = {}): RemoteFlavour {
   const flavour = overrides.flavour ?? aK8SliceFlavour()
   return { flavour, route: [flavour.owner.id], seenAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2026-01-01T00:03:00Z'), ...overrides }
+}
+
+/** An origin hop reserving along consumer-node → consumer-supernode → provider-node. */
+export function anOriginHop(overrides: Partial<OriginHop> = {}): OriginHop {
+  const at = new Date('2026-01-01T00:00:00Z')
+  return {
+    chainId: 'chain-1',
+    position: 'origin',
+    route: ['consumer-node', 'consumer-supernode', 'provider-node'],
+    downstream: 'consumer-supernode',
+    deferPurchase: false,
+    buyer: aBuyer({ id: 'consumer-node' }),
+    flavourId: 'provider.local-k8slice-0001',
+    providerId: 'provider-node',
+    configuration: aK8SliceConfiguration(),
+    state: 'reserving',
+    deadline: new Date(at.getTime() + 30_000),
+    timeline: [{ at, event: 'CHAIN_STARTED', detail: 'consumer-node → consumer-supernode → provider-node' }],
+    outbox: [],
+    createdAt: at,
+    updatedAt: at,
+    version: 0,
+    ...overrides,
+  }
+}
+
+/** The relay of {@link anOriginHop}'s chain. */
+export function aRelayHop(overrides: Partial<RelayHop> = {}): RelayHop {
+  const { downstream: _downstream, deferPurchase: _defer, ...origin } = anOriginHop()
+  return { ...origin, position: 'relay', upstream: 'consumer-node', upstreamUrl: 'http://127.0.0.1:30000', downstream: 'provider-node', ...overrides }
+}
+
+/** An outbox entry sending `payload` of `hop`'s chain from its participant to `to`. */
+export function anOutboxMessage(hop: Hop, to: string, payload: ChainMessage['payload'] = { type: 'RELEASE', reason: 'test' }): OutboxEntry {
+  const from = hop.route[hop.route.indexOf(to) - 1] ?? hop.route[0]!
+  return { kind: 'message', message: { id: `${hop.chainId}:${payload.type}:${from}`, chainId: hop.chainId, from, to, route: hop.route, payload, sentAt: hop.updatedAt } }
 }

@@ -46,7 +46,7 @@ export class FakeChainNetwork {
 
   add(id: string, domain: string): ChainParticipant {
     const store = new InMemoryProviderStore()
-    const hops = new InMemoryHops()
+    const hops = new InMemoryHops(store.contracts)
     const commands: NetworkEvent[] = []
     const self = { id, ip: `${id}:1`, domain, liqoId: `liqo-${id}` }
     const ids = new SequentialIds()

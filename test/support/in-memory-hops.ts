@@ -9,7 +9,9 @@ import { copy } from './in-memory-provider-store.ts'
 /** In-memory fake of the hop repository with the same guards as DynamoDB; `failNextSave` injects contention. */
 export class InMemoryHops implements HopRepository {
   readonly hops = new Map<string, Hop>()
-  readonly contracts = new Map<string, Contract>()
+  /** Pass the provider store's contracts so hop contracts are readable as contracts, as they are in DynamoDB's one table. */
+  constructor(readonly contracts = new Map<string, Contract>()) {}
+
   readonly allocations = new Map<string, Allocation>()
   readonly events = new Map<string, NetworkEvent>()
   private contention = 0

@@ -7,7 +7,7 @@ import type { Logger } from '../../core/shared/ports.ts'
 import { composeParticipant } from '../../functions/composition.ts'
 import { loadConfig } from '../../functions/config.ts'
 import { createApp } from '../../functions/http/create-app.ts'
-import { InMemoryHops } from './fake-chain-network.ts'
+import { InMemoryHops } from './in-memory-hops.ts'
 import { FakeClock } from './fake-clock.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore } from './in-memory-provider-store.ts'
@@ -45,7 +45,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
   const peers = new InMemoryPeers(options.peers)
   const candidates = new InMemoryRemoteFlavours()
   const published = new InMemoryRemoteFlavours()
-  const hops = new InMemoryHops()
+  const hops = new InMemoryHops(store.contracts)
   const queued: { message: ChainMessage; delaySeconds?: number }[] = []
   const commands: NetworkEvent[] = []
   const config = loadConfig({

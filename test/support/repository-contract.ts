@@ -8,6 +8,9 @@ import { DynamoReservationRepository } from '../../adapters/dynamo/dynamo-reserv
 import { DynamoContractRepository } from '../../adapters/dynamo/dynamo-contract-repository.ts'
 import { DynamoPeerRepository } from '../../adapters/dynamo/dynamo-peer-repository.ts'
 import { DynamoRemoteFlavourRepository } from '../../adapters/dynamo/dynamo-remote-flavour-repository.ts'
+import type { HopRepository } from '../../core/chain/ports.ts'
+import { DynamoHopRepository } from '../../adapters/dynamo/dynamo-hop-repository.ts'
+import { InMemoryHops } from './in-memory-hops.ts'
 import { createTestTable } from './dynamo-test-table.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore } from './in-memory-provider-store.ts'
@@ -20,6 +23,7 @@ export interface Repositories {
   peers: PeerRepository
   candidates: RemoteFlavourRepository
   published: PublishedFlavourRepository
+  hops: HopRepository
 }
 
 /** One implementation of the storage ports; the contract suite runs the same cases on each, so the fakes cannot drift. */
@@ -39,6 +43,7 @@ export const inMemoryRepositories: RepositoryImplementation = {
       peers: new InMemoryPeers(),
       candidates: new InMemoryRemoteFlavours(),
       published: new InMemoryRemoteFlavours(),
+      hops: new InMemoryHops(store.contracts),
     }
   },
 }
@@ -55,6 +60,7 @@ export const dynamoRepositories: RepositoryImplementation = {
       peers: new DynamoPeerRepository(table),
       candidates: new DynamoRemoteFlavourRepository(table, 'CAND'),
       published: new DynamoRemoteFlavourRepository(table, 'PUB'),
+      hops: new DynamoHopRepository(table),
     }
   },
 }

@@ -14,8 +14,11 @@ import {
   aProvider,
   aRemoteFlavour,
   aServiceFlavour,
+  aRelayHop,
   aTransaction,
   anAllocation,
+  anOriginHop,
+  anOutboxMessage,
 } from '../../support/factories.ts'
 
 const at = (time: string) => new Date(`2026-01-01T${time}:00Z`)
@@ -683,6 +686,50 @@ describe.each([inMemoryRepositories, dynamoRepositories])('repositories on $name
     function byFlavour<T extends { flavour: { id: string } }>(entries: T[]) {
       return [...entries].sort((a, b) => (a.flavour.id < b.flavour.id ? -1 : 1))
     }
+
+    async function setup() {
+      return create()
+    }
+  })
+
+  describe('chain hops', () => {
+    it('creates a hop once and reads it back as written', async () => {
+      const { hops } = await setup()
+      const hop = anOriginHop({ outbox: [anOutboxMessage(anOriginHop(), 'consumer-supernode')] })
+      expect(await hops.create(hop)).toBe(true)
+      expect(await hops.create({ ...hop, state: 'failed' })).toBe(false)
+      expect(await hops.get('chain-1')).toEqual(hop)
+    })
+
+    it('saves at the version read and refuses a stale one as contention, with its effects', async () => {
+      const { hops, contracts } = await setup()
+      await hops.create(anOriginHop())
+      const contract = aContract({ id: 'contract-chain-1-consumer-node' })
+      await hops.save(anOriginHop({ state: 'purchased', version: 1 }), 0, { contract })
+      await expect(hops.save(anOriginHop({ state: 'failed', version: 1 }), 0)).rejects.toBeInstanceOf(ContentionError)
+      expect(await hops.get('chain-1')).toMatchObject({ state: 'purchased', version: 1 })
+      expect(await contracts.get(contract.id)).toMatchObject({ id: contract.id })
+    })
+
+    it('lists the hops due: live ones past their deadline and undrained outboxes, oldest first', async () => {
+      const { hops } = await setup()
+      const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds))
+      await hops.create(anOriginHop({ chainId: 'late', deadline: at(30) }))
+      await hops.create(anOriginHop({ chainId: 'later', deadline: at(50) }))
+      await hops.create(anOriginHop({ chainId: 'settled', state: 'failed', deadline: at(10) }))
+      await hops.create(anOriginHop({ chainId: 'undrained', state: 'purchased', updatedAt: at(0), outbox: [anOutboxMessage(anOriginHop(), 'consumer-supernode')] }))
+      await hops.create(aRelayHop({ chainId: 'relay', state: 'reserved', deadline: at(70) }))
+      expect((await hops.listDue(at(45), 10)).map((h) => h.chainId)).toEqual(['late'])
+      expect((await hops.listDue(at(61), 10)).map((h) => h.chainId)).toEqual(['late', 'later', 'undrained'])
+      expect((await hops.listDue(at(90), 2)).map((h) => h.chainId)).toEqual(['late', 'later'])
+    })
+
+    it('leaves the due list once settled and drained', async () => {
+      const { hops } = await setup()
+      await hops.create(anOriginHop())
+      await hops.save(anOriginHop({ state: 'failed', version: 1 }), 0)
+      expect(await hops.listDue(new Date('2030-01-01T00:00:00Z'), 10)).toEqual([])
+    })
 
     async function setup() {
       return create()
