@@ -10,6 +10,7 @@ import type { TableContext } from './document-client.ts'
 import { freeAttribute, holdIndexKey, poolFromItem, transactionFromItem, transactionToItem } from './item-mappers.ts'
 import { GSI1, index, key } from './table-schema.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
+import type { TransactItems } from './transact.ts'
 
 /**
  * `SET free_x = free_x + :x` for every resource, guarded by `free_x >= :x` where capacity is taken.
@@ -43,7 +44,7 @@ export class DynamoReservationRepository implements ReservationRepository {
   }
 
   /** The pool's share of a transaction: its free capacity moved by `sign × delta`, guarded where taken; none when nothing moves. */
-  private poolUpdate(poolId: string, delta: ResourceAmounts, sign: 1 | -1): Parameters<typeof transactWrite>[1][number] | undefined {
+  private poolUpdate(poolId: string, delta: ResourceAmounts, sign: 1 | -1): TransactItems[number] | undefined {
     const change = poolAdjustment(delta, sign)
     if (!change.sets.length) return undefined
     return {
@@ -108,7 +109,7 @@ export class DynamoReservationRepository implements ReservationRepository {
 
   async updateHold(previous: Transaction, next: Transaction): Promise<void> {
     const delta = Object.fromEntries(LEDGER_RESOURCES.map((r) => [r, next.hold[r] - previous.hold[r]])) as ResourceAmounts
-    const items: Parameters<typeof transactWrite>[1] = [
+    const items: TransactItems = [
       {
         Put: {
           TableName: this.name,
@@ -151,7 +152,7 @@ export class DynamoReservationRepository implements ReservationRepository {
   async releaseHold(tx: Transaction, status: 'expired' | 'released', at: Date): Promise<boolean> {
     const current = await this.getTransaction(tx.id)
     if (!current || current.status !== 'reserved') return false
-    const items: Parameters<typeof transactWrite>[1] = [
+    const items: TransactItems = [
       {
         Update: {
           TableName: this.name,

@@ -65,10 +65,11 @@ const ABOVE_PROVIDER: readonly HopPosition[] = ['origin', 'relay']
 
 const after = (ctx: DecideContext, seconds: number) => new Date(ctx.now.getTime() + seconds * 1000)
 
-function deadlineFor(position: HopPosition, state: HopState, ctx: DecideContext): Date | undefined {
-  if (state !== 'reserving' && state !== 'purchasing') return undefined
-  return after(ctx, ctx.settings.hopTimeoutSeconds * (position === 'origin' ? 1 : DOWNSTREAM_PATIENCE))
-}
+/** How long a hop at `position` waits for an answer: the origin its timeout, the others longer. */
+const waitDeadline = (position: HopPosition, ctx: DecideContext) => after(ctx, ctx.settings.hopTimeoutSeconds * (position === 'origin' ? 1 : DOWNSTREAM_PATIENCE))
+
+const deadlineFor = (position: HopPosition, state: HopState, ctx: DecideContext): Date | undefined =>
+  state === 'reserving' || state === 'purchasing' ? waitDeadline(position, ctx) : undefined
 
 /** A new version of `hop` in `state` with a timeline entry; the table's `to` lists are the only transitions. */
 export function moveTo<H extends Hop>(hop: H, state: HopState, ctx: DecideContext, event: TimelineEvent, detail?: string, deadline = deadlineFor(hop.position, state, ctx)): H {
@@ -84,15 +85,15 @@ function note<H extends Hop>(hop: H, ctx: DecideContext, event: TimelineEvent, d
 }
 
 /** An outbox entry that sends `payload` from this participant to `to` (to itself after `delaySeconds`). */
-function message(hop: Hop, ctx: DecideContext, to: string, payload: ChainPayload, delaySeconds?: number): OutboxEntry {
+function outgoing(hop: Hop, ctx: DecideContext, to: string, payload: ChainPayload, delaySeconds?: number): OutboxEntry {
   const msg = { id: messageId(hop.chainId, payload.type, ctx.self), chainId: hop.chainId, from: ctx.self, to, route: hop.route, ...(ctx.selfUrl ? { replyTo: ctx.selfUrl } : {}), payload, sentAt: ctx.now }
   return { kind: 'message', message: msg, ...(delaySeconds ? { delaySeconds } : {}) }
 }
 
-const toUpstream = (hop: Hop, ctx: DecideContext, payload: ChainPayload): HopCommand[] => (hasUpstream(hop) ? [message(hop, ctx, hop.upstream, payload)] : [])
+const toUpstream = (hop: Hop, ctx: DecideContext, payload: ChainPayload): HopCommand[] => (hasUpstream(hop) ? [outgoing(hop, ctx, hop.upstream, payload)] : [])
 /** A FLUIDOS Go provider has no chain endpoint and no way to release: its holds expire on their own. */
 const toDownstream = (hop: Hop, ctx: DecideContext, payload: ChainPayload): HopCommand[] =>
-  hasDownstream(hop) && !(payload.type === 'RELEASE' && ctx.downstreamProtocol === 'fluidos-go') ? [message(hop, ctx, hop.downstream, payload)] : []
+  hasDownstream(hop) && !(payload.type === 'RELEASE' && ctx.downstreamProtocol === 'fluidos-go') ? [outgoing(hop, ctx, hop.downstream, payload)] : []
 
 /** Work towards downstream that a settled hop must no longer do. */
 const withoutPendingWork = <H extends Hop>(hop: H): H => ({
@@ -123,12 +124,12 @@ function fail(hop: Hop, ctx: DecideContext, options: FailOptions): Decision {
 /** Sends RESERVE or PURCHASE downstream (or calls a FLUIDOS Go provider); the origin also arms its timeout. */
 function forward(hop: DownstreamHop, ctx: DecideContext, payload: Extract<ChainPayload, { type: 'RESERVE' | 'PURCHASE' }>): Decision {
   const phase: Phase = payload.type === 'RESERVE' ? 'reserve' : 'purchase'
-  const timeout = hop.position === 'origin' ? [message(hop, ctx, ctx.self, { type: 'TIMEOUT', phase }, ctx.settings.hopTimeoutSeconds)] : []
+  const timeout = hop.position === 'origin' ? [outgoing(hop, ctx, ctx.self, { type: 'TIMEOUT', phase }, ctx.settings.hopTimeoutSeconds)] : []
   if (ctx.downstreamProtocol === 'fluidos-go') {
     const call: OutboxEntry = payload.type === 'RESERVE' ? { kind: 'go-reserve', attempts: 0 } : { kind: 'go-purchase', attempts: 0 }
-    return { hop: note(hop, ctx, 'GO_PROVIDER_CALLED', `${payload.type} at ${hop.downstream}`), commands: [call] }
+    return { hop: note(hop, ctx, 'GO_PROVIDER_CALLED', `${payload.type} at ${hop.downstream}`), commands: [call, ...timeout] }
   }
-  return { hop: note(hop, ctx, payload.type === 'RESERVE' ? 'RESERVE_FORWARDED' : 'PURCHASE_FORWARDED', `to ${hop.downstream}`), commands: [message(hop, ctx, hop.downstream, payload), ...timeout] }
+  return { hop: note(hop, ctx, payload.type === 'RESERVE' ? 'RESERVE_FORWARDED' : 'PURCHASE_FORWARDED', `to ${hop.downstream}`), commands: [outgoing(hop, ctx, hop.downstream, payload), ...timeout] }
 }
 
 const reservePayload = (hop: Hop): Extract<ChainPayload, { type: 'RESERVE' }> => ({
@@ -193,11 +194,9 @@ const acceptReserve: Creator<'RESERVE'> = (_none, event, ctx) => {
     updatedAt: ctx.now,
     version: 0,
   }
-  if (index === event.route.length - 1) {
-    const hop: Hop = { ...base, position: 'provider', deadline: deadlineFor('provider', 'reserving', ctx)! }
-    return { hop, commands: [{ kind: 'reserve-here' }] }
-  }
-  const hop: Hop = { ...base, position: 'relay', downstream: event.route[index + 1]!, deadline: deadlineFor('relay', 'reserving', ctx)! }
+  const downstream = event.route[index + 1]
+  if (downstream === undefined) return { hop: { ...base, position: 'provider', deadline: waitDeadline('provider', ctx) }, commands: [{ kind: 'reserve-here' }] }
+  const hop: Hop = { ...base, position: 'relay', downstream, deadline: waitDeadline('relay', ctx) }
   if (!ctx.downstreamProtocol) return fail(hop, ctx, { failure: { hop: hop.downstream, code: 'PEER_UNKNOWN', reason: `${hop.downstream} is not a known peer` }, phase: 'reserve', releaseDownstream: false })
   return forward(hop, ctx, reservePayload(hop))
 }
@@ -205,14 +204,14 @@ const acceptReserve: Creator<'RESERVE'> = (_none, event, ctx) => {
 const releaseBeforeReserve: Creator<'RELEASE'> = (_none, event, ctx) => {
   const index = event.route.indexOf(ctx.self)
   if (index < 1 || event.route[index - 1] !== event.from) return undefined
-  const last = index === event.route.length - 1
+  const downstream = event.route[index + 1]
   const base = {
     chainId: event.chainId,
     route: event.route,
     upstream: event.from,
-    buyer: { id: event.route[0]!, ip: '', domain: '' },
+    buyer: { id: event.route[0] ?? event.from, ip: '', domain: '' },
     flavourId: '',
-    providerId: event.route.at(-1)!,
+    providerId: event.route.at(-1) ?? ctx.self,
     state: 'released' as const,
     timeline: [{ at: ctx.now, event: 'RELEASED' as const, detail: `by ${event.from} before any RESERVE` }],
     outbox: [],
@@ -220,7 +219,7 @@ const releaseBeforeReserve: Creator<'RELEASE'> = (_none, event, ctx) => {
     updatedAt: ctx.now,
     version: 0,
   }
-  return { hop: last ? { ...base, position: 'provider' } : { ...base, position: 'relay', downstream: event.route[index + 1]! }, commands: [] }
+  return { hop: downstream === undefined ? { ...base, position: 'provider' } : { ...base, position: 'relay', downstream }, commands: [] }
 }
 
 const heldHere: Handler<'HELD'> = (hop, event, ctx) => ({
@@ -232,9 +231,10 @@ const refused = (phase: Phase): Handler<'REFUSED'> => (hop, event, ctx) => fail(
 
 const reservedDownstream: Handler<'RESERVE_OK'> = (hop, event, ctx) => {
   const down = hop as DownstreamHop
-  const reserved = moveTo({ ...down, downstreamTransactionId: event.transactionId, transactionId: `${hop.chainId}-${ctx.self}` }, 'reserved', ctx, 'RESERVED', `downstream ${event.transactionId}`, event.expiresAt)
+  const transactionId = `${hop.chainId}-${ctx.self}`
+  const reserved = moveTo({ ...down, downstreamTransactionId: event.transactionId, transactionId }, 'reserved', ctx, 'RESERVED', `downstream ${event.transactionId}`, event.expiresAt)
   if (reserved.position === 'origin') return reserved.deferPurchase ? { hop: reserved, commands: [] } : startPurchase(reserved, ctx)
-  return { hop: reserved, commands: toUpstream(reserved, ctx, { type: 'RESERVE_OK', transactionId: reserved.transactionId!, expiresAt: event.expiresAt }) }
+  return { hop: reserved, commands: toUpstream(reserved, ctx, { type: 'RESERVE_OK', transactionId, expiresAt: event.expiresAt }) }
 }
 
 const startPurchase = (hop: DownstreamHop, ctx: DecideContext): Decision => forward(moveTo(hop, 'purchasing', ctx, 'PURCHASING'), ctx, { type: 'PURCHASE' })
@@ -246,7 +246,7 @@ const downstreamFailed = (phase: Phase): Handler<'RESERVE_FAIL' | 'PURCHASE_FAIL
 
 const purchaseArrived: Handler<'PURCHASE'> = (hop, _event, ctx) => {
   const purchasing = moveTo(hop, 'purchasing', ctx, 'PURCHASING', `asked by ${(hop as UpstreamHop).upstream}`)
-  if (purchasing.position === 'provider') return { hop: purchasing, commands: [{ kind: 'purchase-here', transactionId: purchasing.transactionId! }] }
+  if (purchasing.position === 'provider') return { hop: purchasing, commands: [{ kind: 'purchase-here', transactionId: purchasing.transactionId ?? '' }] }
   return forward(purchasing as DownstreamHop, ctx, { type: 'PURCHASE' })
 }
 
@@ -378,7 +378,7 @@ export function originate(hop: Omit<Extract<Hop, { position: 'origin' }>, 'state
   const origin: Hop = {
     ...hop,
     state: 'reserving',
-    deadline: deadlineFor('origin', 'reserving', ctx)!,
+    deadline: waitDeadline('origin', ctx),
     timeline: [{ at: ctx.now, event: 'CHAIN_STARTED', detail: hop.route.join(' → ') }, ...(hop.deferPurchase ? [{ at: ctx.now, event: 'PURCHASE_DEFERRED' as const }] : [])],
     outbox: [],
     createdAt: ctx.now,

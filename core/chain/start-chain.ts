@@ -3,7 +3,7 @@ import type { Configuration } from '../flavours/model.ts'
 import { resolveConfiguration } from '../flavours/partitioning.ts'
 import type { RemoteFlavourRepository } from '../discovery/ports.ts'
 import type { ChainDeps } from './chain-deps.ts'
-import type { Hop } from './model.ts'
+import type { Hop, OutboxEntry } from './model.ts'
 import { originate } from './hop-machine.ts'
 import { applyEvent, drainOutbox } from './run-hop.ts'
 
@@ -25,16 +25,17 @@ export async function startChain(deps: ChainDeps & { candidates: RemoteFlavourRe
   const candidates = await Promise.all([deps.candidates.listFresh('k8slice', now), deps.candidates.listFresh('service', now)])
   const candidate = candidates.flat().find((c) => c.flavour.id === request.flavourId && (c.flavour.owner.id || c.flavour.providerId) === request.providerId)
   if (!candidate) throw new NotFoundError('Peering candidate', `${request.providerId}/${request.flavourId}`, { code: 'CANDIDATE_NOT_FOUND' })
-  if (candidate.route.length === 0) throw new ValidationError('The flavour is this participant’s own; no chain is needed', { code: 'OWN_FLAVOUR' })
+  const downstream = candidate.route[0]
+  if (downstream === undefined) throw new ValidationError('The flavour is this participant’s own; no chain is needed', { code: 'OWN_FLAVOUR' })
   await resolveConfiguration(candidate.flavour, request.configuration)
   const route = [deps.self.id, ...candidate.route]
-  const peer = await deps.peers.get(route[1]!)
+  const peer = await deps.peers.get(downstream)
   const decision = originate(
     {
       chainId: deps.ids.next('chain-'),
       position: 'origin',
       route,
-      downstream: route[1]!,
+      downstream,
       buyer: deps.self,
       flavourId: request.flavourId,
       providerId: request.providerId,
@@ -43,7 +44,7 @@ export async function startChain(deps: ChainDeps & { candidates: RemoteFlavourRe
     },
     { self: deps.self.id, ...(deps.selfUrl ? { selfUrl: deps.selfUrl } : {}), now, settings: deps.settings, ...(peer ? { downstreamProtocol: peer.protocol } : {}) },
   )
-  const hop = { ...decision.hop, outbox: decision.commands.filter((c) => c.kind === 'message' || c.kind === 'go-reserve') } as Hop
+  const hop: Hop = { ...decision.hop, outbox: decision.commands.filter((c): c is OutboxEntry => c.kind === 'message' || c.kind === 'go-reserve') }
   await deps.hops.create(hop)
   deps.logger.info('CHAIN_STARTED', { chainId: hop.chainId, route })
   await drainOutbox(deps, hop.chainId, hop)
