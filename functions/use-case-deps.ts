@@ -1,24 +1,8 @@
-import type { Cluster } from '../core/cluster/ports.ts'
 import type { PurchaseDeps } from '../core/contracts/purchase-flavour.ts'
-import type { ContractRepository } from '../core/contracts/ports.ts'
-import type { NodeIdentity } from '../core/flavours/model.ts'
-import type { FlavourRepository } from '../core/flavours/ports.ts'
 import type { ReserveDeps } from '../core/reservations/reserve-flavour.ts'
-import type { ReservationRepository } from '../core/reservations/ports.ts'
-import type { Clock, IdGenerator, Logger } from '../core/shared/ports.ts'
 
-export interface UseCaseDepsInput {
-  self: NodeIdentity
-  flavours: FlavourRepository
-  reservations: ReservationRepository
-  contracts: ContractRepository
-  cluster: Cluster
-  clock: Clock
-  ids: IdGenerator
-  logger: Logger
-  transactionTtlMs: number
-  contractTtlMs: number
-}
+/** Everything both use cases need: the purchase's dependencies plus the reservation lifetime. */
+export type UseCaseDepsInput = PurchaseDeps & Pick<ReserveDeps, 'transactionTtlMs'>
 
 /** The provider's reserve and purchase dependencies, built once so the REST API and the chain's provider hop share them. */
 export function useCaseDeps(input: UseCaseDepsInput): { reserve: ReserveDeps; purchase: PurchaseDeps } {

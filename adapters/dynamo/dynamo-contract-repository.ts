@@ -18,6 +18,19 @@ export class DynamoContractRepository implements ContractRepository {
     return Item ? contractFromItem(Item) : undefined
   }
 
+  /** Takes an advertised flavour off sale (out of the index), once. */
+  private retire(flavourId: string): TransactItems[number] {
+    return {
+      Update: {
+        TableName: this.table.tableName,
+        Key: key.flavour(flavourId),
+        UpdateExpression: 'SET retired = :yes REMOVE gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(retired)',
+        ExpressionAttributeValues: { ':yes': true },
+      },
+    }
+  }
+
   private replacementItems(plan: PurchasePlan): TransactItems {
     const { pool, replacement } = plan
     if (!pool) return []
@@ -41,15 +54,7 @@ export class DynamoContractRepository implements ContractRepository {
       },
     ]
     if (replacement) {
-      items.push({
-        Update: {
-          TableName,
-          Key: key.flavour(replacement.retiredFlavourId),
-          UpdateExpression: 'SET retired = :yes REMOVE gsi1pk, gsi1sk',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(retired)',
-          ExpressionAttributeValues: { ':yes': true },
-        },
-      })
+      items.push(this.retire(replacement.retiredFlavourId))
     }
     if (remainder) {
       items.push({ Put: { TableName, Item: flavourToItem(remainder, pool.id), ConditionExpression: 'attribute_not_exists(pk)' } })
@@ -141,15 +146,7 @@ export class DynamoContractRepository implements ContractRepository {
         },
       })
       if (replacement?.retiredFlavourId) {
-        items.push({
-          Update: {
-            TableName,
-            Key: key.flavour(replacement.retiredFlavourId),
-            UpdateExpression: 'SET retired = :yes REMOVE gsi1pk, gsi1sk',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(retired)',
-            ExpressionAttributeValues: { ':yes': true },
-          },
-        })
+        items.push(this.retire(replacement.retiredFlavourId))
       }
       if (replacement) items.push({ Put: { TableName, Item: flavourToItem(replacement.restored, pool.id), ConditionExpression: 'attribute_not_exists(pk)' } })
     }
