@@ -123,6 +123,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   const chain: ChainDeps = {
     self,
     ...(config.publicUrl ? { selfUrl: config.publicUrl } : {}),
+    learnt: aggregator ? [candidates, published] : [candidates],
     hops,
     peers,
     transport,

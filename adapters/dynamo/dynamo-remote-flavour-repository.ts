@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
 import type { SupportedFlavourType } from '../../core/flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
 import type { RemoteFlavour } from '../../core/discovery/model.ts'
@@ -85,6 +85,10 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
     const stale = (await Promise.all(SUPPORTED_FLAVOUR_TYPES.map((t) => this.listAll(t)))).flat().filter((e) => e.expiresAt <= now)
     await this.writeBatches(stale.map((entry) => ({ DeleteRequest: { Key: key.remoteFlavour(this.kind, providerKey(entry.flavour)) } })))
     return stale.length
+  }
+
+  async forget(providerId: string, flavourId: string): Promise<void> {
+    await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: key.remoteFlavour(this.kind, `${providerId}#${flavourId}`) }))
   }
 
   /** The publisher's set is remembered as a manifest of keys, so replacing it never scans the others. */

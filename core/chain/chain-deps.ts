@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator, Logger } from '../shared/ports.ts'
 import type { NodeIdentity } from '../flavours/model.ts'
 import type { PeerRepository } from '../peers/ports.ts'
+import type { RemoteFlavourRepository } from '../discovery/ports.ts'
 import type { ReserveDeps } from '../reservations/reserve-flavour.ts'
 import type { PurchaseDeps } from '../contracts/purchase-flavour.ts'
 import type { ChainSettings } from './hop-machine.ts'
@@ -19,6 +20,8 @@ export interface ChainDeps {
   queue: ChainQueue
   goProviders: GoProviderClient
   agent: AgentCommands
+  /** What this participant learnt from others (candidates, publications), forgotten when a chain finds it sold or gone. */
+  learnt?: RemoteFlavourRepository[]
   /** The provider end: the same use cases as the REAR provider API. */
   reserve: ReserveDeps
   purchase: PurchaseDeps

@@ -108,6 +108,11 @@ interface FailOptions {
   releaseDownstream: boolean
 }
 
+/** Failures that mean the flavour itself is gone, not just busy: what was learnt of it is stale. */
+const GONE_CODES: readonly string[] = ['FLAVOUR_NOT_FOUND', 'PEER_ANSWERED_404']
+
+const forget = (hop: Hop): OutboxEntry => ({ kind: 'forget', providerId: hop.providerId, flavourId: hop.flavourId })
+
 /** Fails a hop: upstream is told (the origin has none) and, if asked, downstream releases. */
 function fail(hop: Hop, ctx: DecideContext, options: FailOptions): Decision {
   const { failure, phase, releaseDownstream } = options
@@ -117,6 +122,7 @@ function fail(hop: Hop, ctx: DecideContext, options: FailOptions): Decision {
     commands: [
       ...toUpstream(hop, ctx, { type: phase === 'reserve' ? 'RESERVE_FAIL' : 'PURCHASE_FAIL', failure }),
       ...(releaseDownstream ? toDownstream(hop, ctx, { type: 'RELEASE', reason: `${failure.code} at ${failure.hop}` }) : []),
+      ...(GONE_CODES.includes(failure.code) && hasDownstream(hop) ? [forget(hop)] : []),
     ],
   }
 }
@@ -265,7 +271,7 @@ const purchasedDownstream: Handler<'PURCHASE_OK'> = (hop, event, ctx) => {
   const contractId = contract?.id ?? `contract-${hop.chainId}-${ctx.self}`
   const netEvent = networkEvent(hop, ctx, contractId)
   let next = moveTo({ ...down, contractId, downstreamContractId: event.contractId }, 'purchased', ctx, 'PURCHASED', contract ? contractId : `${contractId} (the provider confirmed the sale without its contract)`)
-  const commands: HopCommand[] = [{ kind: 'agent', event: netEvent }]
+  const commands: HopCommand[] = [{ kind: 'agent', event: netEvent }, forget(hop)]
   if (next.position === 'origin') {
     const allocation = { id: `allocation-${hop.chainId}`, type: 'VirtualNode' as const, status: 'inactive' as const, contractId, flavourId: hop.flavourId, createdAt: ctx.now, updatedAt: ctx.now }
     next = note({ ...next, allocationId: allocation.id }, ctx, 'VIRTUAL_NODE_ALLOCATED', allocation.id)
@@ -313,7 +319,7 @@ export const HOP_TABLE: readonly Row[] = [
   row('reserving', 'HELD', ['provider'], ['reserved'], 'RESERVE_OK upstream', heldHere),
   row('reserving', 'REFUSED', ALL, ['failed'], 'refused here, by a Go provider, or downstream unreachable: RESERVE_FAIL upstream', refused('reserve')),
   row('reserving', 'RESERVE_OK', ABOVE_PROVIDER, ['reserved', 'purchasing'], 'relay: RESERVE_OK upstream; origin: PURCHASE downstream unless deferred', reservedDownstream),
-  row('reserving', 'RESERVE_FAIL', ABOVE_PROVIDER, ['failed'], 'RESERVE_FAIL upstream', downstreamFailed('reserve')),
+  row('reserving', 'RESERVE_FAIL', ABOVE_PROVIDER, ['failed'], 'RESERVE_FAIL upstream; a flavour gone is forgotten', downstreamFailed('reserve')),
   row('reserving', 'RELEASE', BELOW_ORIGIN, ['released'], 'RELEASE downstream', releasedByUpstream),
   row('reserving', 'DEADLINE', ALL, ['failed'], 'HOP_TIMEOUT: RESERVE_FAIL upstream, RELEASE downstream', deadlinePassed('reserve')),
   row('reserved', 'PURCHASE', BELOW_ORIGIN, ['purchasing'], 'relay: forward (or call the Go provider); provider: sell', purchaseArrived),
@@ -322,7 +328,7 @@ export const HOP_TABLE: readonly Row[] = [
   row('reserved', 'DEADLINE', ALL, ['released'], 'the reservation expired: RELEASE downstream; provider: give back the hold', reservationExpired),
   row('purchasing', 'SOLD', ['provider'], ['purchased'], 'PURCHASE_OK upstream, Network Manager event', soldHere),
   row('purchasing', 'REFUSED', ALL, ['failed'], 'refused here, by a Go provider, or downstream unreachable: PURCHASE_FAIL upstream', refused('purchase')),
-  row('purchasing', 'PURCHASE_OK', ABOVE_PROVIDER, ['purchased'], 'own contract; relay: PURCHASE_OK upstream; origin: VirtualNode allocation', purchasedDownstream),
+  row('purchasing', 'PURCHASE_OK', ABOVE_PROVIDER, ['purchased'], 'own contract; relay: PURCHASE_OK upstream; origin: VirtualNode allocation; forget the sold flavour', purchasedDownstream),
   row('purchasing', 'PURCHASE_FAIL', ABOVE_PROVIDER, ['failed'], 'PURCHASE_FAIL upstream', downstreamFailed('purchase')),
   row('purchasing', 'RELEASE', ['relay'], ['released'], 'RELEASE downstream (the origin gave up)', releasedByUpstream),
   row('purchasing', 'DEADLINE', ALL, ['failed'], 'HOP_TIMEOUT: PURCHASE_FAIL upstream, RELEASE downstream', deadlinePassed('purchase')),

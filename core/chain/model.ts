@@ -173,5 +173,7 @@ export type OutboxEntry =
   | { kind: 'agent'; event: NetworkEvent }
   | { kind: 'go-reserve'; attempts: number }
   | { kind: 'go-purchase'; attempts: number }
+  /** Drop what this participant learnt of a flavour that was sold or is gone, so discovery stops offering it. */
+  | { kind: 'forget'; providerId: string; flavourId: string }
 
 export const messageId = (chainId: string, type: ChainMessageType, from: string) => `${chainId}:${type}:${from}`

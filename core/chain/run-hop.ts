@@ -89,7 +89,7 @@ async function settle(deps: ChainDeps, hop: Hop | undefined, event: HopEvent): P
   const pending = [...first.commands]
   for (let command = pending.shift(); command; command = pending.shift()) {
     if (command.kind === 'record') effects = { ...effects, ...command.effects }
-    else if (command.kind === 'message' || command.kind === 'agent' || command.kind === 'go-reserve' || command.kind === 'go-purchase') outbox.push(command)
+    else if (command.kind === 'message' || command.kind === 'agent' || command.kind === 'forget' || command.kind === 'go-reserve' || command.kind === 'go-purchase') outbox.push(command)
     else {
       const answer = await runHere(deps, current, command)
       const next = answer && decide(current, answer, ctx)
@@ -150,8 +150,9 @@ async function peerFor(deps: ChainDeps, hop: Hop, to: string): Promise<Peer> {
   throw new PeerUnavailableError(to, 'is not a known peer', { code: 'PEER_UNKNOWN' })
 }
 
-async function deliver(deps: ChainDeps, hop: Hop, entry: Extract<OutboxEntry, { kind: 'message' | 'agent' }>): Promise<void> {
+async function deliver(deps: ChainDeps, hop: Hop, entry: Extract<OutboxEntry, { kind: 'message' | 'agent' | 'forget' }>): Promise<void> {
   if (entry.kind === 'agent') return deps.agent.deployVirtualRouter(entry.event)
+  if (entry.kind === 'forget') return void (await Promise.all((deps.learnt ?? []).map((store) => store.forget(entry.providerId, entry.flavourId))))
   const { message } = entry
   if (message.to === deps.self.id) return deps.queue.enqueue(message, entry.delaySeconds)
   await deps.transport.send(await peerFor(deps, hop, message.to), message)

@@ -13,6 +13,8 @@ export interface RemoteFlavourRepository {
   listFresh(type: SupportedFlavourType, now: Date): Promise<RemoteFlavour[]>
   /** Drops entries stale at `now`; returns how many. */
   removeStale(now: Date): Promise<number>
+  /** Drops the entry of `flavourId` by `providerId`, if any: it was sold or superseded. */
+  forget(providerId: string, flavourId: string): Promise<void>
 }
 
 /** Flavours providers published to this supernode or catalog; each publisher owns one set. */

@@ -91,6 +91,7 @@ const outboxToWire = (entry: OutboxEntry) =>
 
 function outboxFromWire(wire: Record<string, unknown>): OutboxEntry {
   if (wire.kind === 'go-reserve' || wire.kind === 'go-purchase') return { kind: wire.kind, attempts: Number(wire.attempts ?? 0) }
+  if (wire.kind === 'forget') return { kind: 'forget', providerId: String(wire.providerId), flavourId: String(wire.flavourId) }
   if (wire.kind === 'message') {
     return { kind: 'message', message: chainMessageFromWire(wire.message), ...(wire.delaySeconds ? { delaySeconds: wire.delaySeconds as number } : {}) }
   }

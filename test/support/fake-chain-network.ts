@@ -63,6 +63,7 @@ export class FakeChainNetwork {
       contractTtlMs: 365 * 86_400_000,
     })
     const peers = new InMemoryPeers()
+    const candidates = new InMemoryRemoteFlavours()
     const participant: ChainParticipant = {
       id,
       peers,
@@ -74,7 +75,8 @@ export class FakeChainNetwork {
         selfUrl: `http://${id}`,
         hops,
         peers,
-        candidates: new InMemoryRemoteFlavours(),
+        candidates,
+        learnt: [candidates],
         transport: this.transportFor(id),
         queue: {
           enqueue: async (message: ChainMessage, delaySeconds?: number) => {

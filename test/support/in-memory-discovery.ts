@@ -37,6 +37,10 @@ export class InMemoryRemoteFlavours implements PublishedFlavourRepository {
     return [...this.entries.values()].filter((e) => e.flavour.spec.type === type && e.expiresAt > now).sort(byProviderKey)
   }
 
+  async forget(providerId: string, flavourId: string): Promise<void> {
+    this.entries.delete(`${providerId}#${flavourId}`)
+  }
+
   async removeStale(now: Date): Promise<number> {
     const stale = [...this.entries].filter(([, e]) => e.expiresAt <= now)
     stale.forEach(([key]) => this.entries.delete(key))

@@ -670,6 +670,16 @@ describe.each([inMemoryRepositories, dynamoRepositories])('repositories on $name
       expect(await published.listFresh('k8slice', at('00:00'))).toEqual([theirs])
     })
 
+    it('forgets one flavour of one provider, and nothing else', async () => {
+      const { candidates } = await setup()
+      const sold = aRemoteFlavour()
+      const other = aRemoteFlavour({ flavour: aK8SliceFlavour({ id: 'provider.local-k8slice-0002' }) })
+      await candidates.put([sold, other])
+      await candidates.forget('provider-1', sold.flavour.id)
+      await candidates.forget('provider-1', 'never-seen')
+      expect(await candidates.listFresh('k8slice', at('00:00'))).toEqual([other])
+    })
+
     it('keeps Peering Candidates and published flavours apart', async () => {
       const { candidates, published } = await setup()
       const candidate = aRemoteFlavour()

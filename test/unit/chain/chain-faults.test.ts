@@ -141,6 +141,31 @@ describe('chain faults', () => {
     })
   })
 
+  describe('what discovery learnt', () => {
+    it('forgets the purchased flavour at the origin, so it is never offered again', async () => {
+      const { network, start, consumer } = await setup()
+      await start()
+      await network.runUntilIdle()
+      expect(await consumer().deps.candidates.listFresh('k8slice', network.clock.now())).toEqual([])
+    })
+
+    it('forgets a flavour the provider no longer has', async () => {
+      const { network, consumer, provider } = await setup()
+      provider().store.flavours.clear()
+      const origin = await startChain(consumer().deps, { flavourId: FLAVOUR, providerId: 'provider-node', configuration })
+      await network.runUntilIdle()
+      expect(consumer().hops.hops.get(origin.chainId)).toMatchObject({ state: 'failed', failure: { code: 'FLAVOUR_NOT_FOUND' } })
+      expect(await consumer().deps.candidates.listFresh('k8slice', network.clock.now())).toEqual([])
+    })
+
+    it('keeps a flavour that was only busy', async () => {
+      const { network, start, consumer } = await setup()
+      network.down.add('consumer-supernode')
+      await start()
+      expect(await consumer().deps.candidates.listFresh('k8slice', network.clock.now())).toHaveLength(1)
+    })
+  })
+
   describe('a bad chain request', () => {
     it.each([
       ['a negative cpu', { ...configuration, cpu: Quantity.parse('-1') }],
