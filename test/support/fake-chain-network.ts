@@ -14,7 +14,7 @@ import { InMemoryProviderStore } from './in-memory-provider-store.ts'
 import { useCaseDeps } from '../../functions/use-case-deps.ts'
 import { RecordingLogger } from './recording-logger.ts'
 import { SequentialIds } from './sequential-ids.ts'
-import { aProvider } from './factories.ts'
+import { aPeer, aProvider } from './factories.ts'
 
 export { InMemoryHops }
 
@@ -113,7 +113,7 @@ export class FakeChainNetwork {
     ids.forEach((id, i) => {
       for (const other of [ids[i - 1], ids[i + 1]]) {
         if (!other) continue
-        const peer: Peer = { id: other, domain: other, role: 'supernode', baseUrl: `http://${other}`, protocol: 'rear-cloud' }
+        const peer = aPeer({ id: other, domain: other, role: 'supernode', baseUrl: `http://${other}` })
         this.participants.get(id)!.peers.peers.set(other, peer)
       }
     })

@@ -5,7 +5,7 @@ import { Quantity } from '../../../core/quantity/quantity.ts'
 import type { K8SliceFlavour } from '../../../core/flavours/model.ts'
 import { contractFromWire } from '../../../core/wire/contract-codec.ts'
 import { FakeChainNetwork } from '../../support/fake-chain-network.ts'
-import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
+import { aBuyer, aK8SliceFlavour, aProvider, aTransaction } from '../../support/factories.ts'
 
 const FLAVOUR = 'provider.local-k8slice-0001'
 const configuration = { type: 'k8slice' as const, cpu: Quantity.parse('2'), memory: Quantity.parse('4Gi'), pods: Quantity.parse('10') }
@@ -150,20 +150,7 @@ describe(handleChainMessage.name, () => {
 
   async function blockingTransaction(provider: ReturnType<FakeChainNetwork['add']>) {
     const pool = provider.store.pools.get(FLAVOUR)!
-    return {
-      id: 'blocker',
-      flavourId: FLAVOUR,
-      poolId: FLAVOUR,
-      buyer: { id: 'someone', ip: '', domain: '' },
-      reservationKey: 'someone',
-      clusterId: 'x',
-      hold: { ...pool.free },
-      flavour: provider.store.flavours.get(FLAVOUR)!.flavour,
-      createdAt: new Date(0),
-      expiresAt: new Date('2030-01-01'),
-      status: 'reserved' as const,
-      version: 0,
-    }
+    return aTransaction({ id: 'blocker', flavour: provider.store.flavours.get(FLAVOUR)!.flavour, buyer: aBuyer({ id: 'someone' }), configuration: undefined, hold: { ...pool.free }, expiresAt: new Date('2030-01-01') })
   }
 
   async function setup(input: { goProvider?: boolean } = {}) {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { ChainMessage, ChainPayload } from '../../../core/chain/model.ts'
 import { handleChainMessage } from '../../../core/chain/run-hop.ts'
-import { Quantity } from '../../../core/quantity/quantity.ts'
 import { chainMessageToWire } from '../../../core/wire/chain-codec.ts'
 import { createInMemoryParticipant } from '../../support/in-memory-participant.ts'
-import { aBuyer, aK8SliceFlavour, aProvider } from '../../support/factories.ts'
+import { aBuyer, aK8SliceFlavour, aPeer, aProvider } from '../../support/factories.ts'
 
 const FLAVOUR = 'provider.local-k8slice-0001'
 const operation = (configuration: Record<string, string> = { cpu: '2', memory: '4Gi', pods: '10' }) => ({
@@ -128,11 +127,11 @@ describe('chain routes', () => {
       calls.push({ url, type: JSON.parse(String(init?.body ?? '{}')).payload?.type })
       return new Response(JSON.stringify({ accepted: true }), { status: 202, headers: { 'Content-Type': 'application/json' } })
     }
-    const supernode = { id: 'consumer-supernode', domain: 'consumer.local', role: 'supernode' as const, baseUrl: 'http://consumer-supernode:30010', protocol: 'rear-cloud' as const }
+    const supernode = aPeer({ id: 'consumer-supernode', domain: 'consumer.local', role: 'supernode', baseUrl: 'http://consumer-supernode:30010' })
     const consumer = await createInMemoryParticipant({ env: { PARTICIPANT_ID: 'consumer-node', PARTICIPANT_DOMAIN: 'consumer.local' }, peers: [supernode], fetch })
     const relay = await createInMemoryParticipant({ role: 'supernode', env: { PARTICIPANT_ID: 'consumer-supernode', PARTICIPANT_DOMAIN: 'consumer.local' }, fetch })
     const flavour = aK8SliceFlavour({ cpu: '8', memory: '16Gi', owner: aProvider({ id: 'provider-node', domain: 'provider.local' }) })
     const candidate = () => ({ flavour, route: ['consumer-supernode', 'provider-node'], seenAt: consumer.clock.now(), expiresAt: new Date(consumer.clock.now().getTime() + 300_000) })
-    return { consumer, relay, candidate, calls, down, quantity: Quantity.parse }
+    return { consumer, relay, candidate, calls, down }
   }
 })
