@@ -1,5 +1,8 @@
 import { createServer } from 'node:http'
 import type { Server } from 'node:http'
+import { matchesSelector } from '../../core/flavours/selector.ts'
+import { flavourFromWire } from '../../core/wire/flavour-codec.ts'
+import { parseSelectorQuery } from '../../core/wire/selector-query.ts'
 
 export interface TestServer {
   url: string
@@ -42,9 +45,15 @@ export const startBrokenServer = () => start((_, respond) => respond(500, '{"err
 
 const GO_K8SLICE_KEY = /^filter\[(architecture|cpu|memory|pods|storage)\]\[(match|range)\](?:\[(min|max|regex)\])?$/
 
+const matchingCount = (flavours: unknown[], query: URLSearchParams): number => {
+  const selector = parseSelectorQuery('k8slice', query.entries())
+  return flavours.map((wire) => flavourFromWire(wire)).filter((flavour) => matchesSelector(flavour, selector)).length
+}
+
 /**
  * A stand-in for an unmodified FLUIDOS Go node: it parses the query exactly as the Go gateway does
- * (reference §3.5) and answers 400 for any other key, the flavour array otherwise.
+ * (reference §3.5) and answers 400 for any other key. Its K8Slice selector endpoint has Go's bug 1: it
+ * answers as many flavours as match, but the first ones of the unfiltered list.
  */
 export const startGoNode = (flavours: unknown[]) =>
   start((url, respond) => {
@@ -53,5 +62,5 @@ export const startGoNode = (flavours: unknown[]) =>
     if (parsed.pathname !== '/api/v2/flavors/k8slice') return respond(404, '404 page not found\n')
     for (const key of parsed.searchParams.keys()) if (!GO_K8SLICE_KEY.test(key)) return respond(400, `Error: invalid query key ${key}\n`)
     if (flavours.length === 0) return respond(204)
-    respond(200, JSON.stringify(flavours))
+    respond(200, JSON.stringify(flavours.slice(0, matchingCount(flavours, parsed.searchParams))))
   })
