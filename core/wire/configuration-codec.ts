@@ -3,9 +3,9 @@ import { UnsupportedFlavourTypeError } from '../shared/errors.ts'
 import type { Configuration } from '../flavours/model.ts'
 import { HOSTING_POLICIES, isSupportedFlavourType } from '../flavours/model.ts'
 import { flavourTypeFromWire, gpuToWire, gpuWire } from './flavour-codec.ts'
-import { decodeWith, quantityString, wireObject } from './wire-object.ts'
+import { decodeWith, jsonValue, quantityString, wireObject, wireText } from './wire-object.ts'
 
-export const configurationWire = wireObject({ type: z.string(), data: z.unknown() }, { strict: true })
+export const configurationWire = wireObject({ type: wireText(64), data: z.unknown() }, { strict: true })
 
 const k8sliceConfigurationDataWire = wireObject(
   {
@@ -18,17 +18,20 @@ const k8sliceConfigurationDataWire = wireObject(
   { strict: true },
 )
 
+/** Stored as a DynamoDB map with its transaction, so its numbers must be ones DynamoDB holds. */
 const serviceConfigurationDataWire = wireObject(
-  { hostingPolicy: z.enum(HOSTING_POLICIES).optional(), configurationData: z.unknown().optional() },
+  { hostingPolicy: z.enum(HOSTING_POLICIES).optional(), configurationData: jsonValue({ dynamoNumbers: true }).optional() },
   { strict: true },
 )
+
+const DATA_PATH = ['configuration', 'data']
 
 /** Decodes a FLUIDOS `Configuration` ({type, data}); VM and Sensor are refused as unsupported. */
 export function configurationFromWire(value: z.output<typeof configurationWire>): Configuration {
   const type = flavourTypeFromWire(value.type)
   if (!isSupportedFlavourType(type)) throw new UnsupportedFlavourTypeError(type)
   if (type === 'k8slice') {
-    const data = decodeWith(k8sliceConfigurationDataWire, value.data, 'k8slice configuration')
+    const data = decodeWith(k8sliceConfigurationDataWire, value.data, 'k8slice configuration', DATA_PATH)
     return {
       type,
       cpu: data.cpu,
@@ -38,7 +41,7 @@ export function configurationFromWire(value: z.output<typeof configurationWire>)
       ...(data.storage ? { storage: data.storage } : {}),
     }
   }
-  const data = decodeWith(serviceConfigurationDataWire, value.data ?? {}, 'service configuration')
+  const data = decodeWith(serviceConfigurationDataWire, value.data ?? {}, 'service configuration', DATA_PATH)
   return {
     type,
     ...(data.hostingPolicy ? { hostingPolicy: data.hostingPolicy } : {}),

@@ -3,7 +3,7 @@ import type { Contract, PurchaseRequest } from '../contracts/model.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { flavourFromWire, flavourToWire } from './flavour-codec.ts'
 import { identityFromWire, identityToWire, liqoCredentialsWire, nodeIdentityWire, telemetryEndpointWire } from './identity-codec.ts'
-import { decodeWith, formatTimestamp, timestampString, wireObject } from './wire-object.ts'
+import { decodeWith, formatTimestamp, timestampString, wireId, wireIdOrEmpty, wireKey, wireObject, wireText } from './wire-object.ts'
 
 export const purchaseRequestWire = wireObject(
   {
@@ -44,15 +44,15 @@ export function contractToWire(contract: Contract) {
 }
 
 export const contractWire = wireObject({
-  contractID: z.string().min(1),
-  transactionID: z.string().default(''),
+  contractID: wireId,
+  transactionID: wireIdOrEmpty.default(''),
   flavor: z.unknown(),
   buyerID: nodeIdentityWire,
-  buyerClusterID: z.string().default(''),
+  buyerClusterID: wireText(256).default(''),
   seller: nodeIdentityWire,
   peeringTargetCredentials: liqoCredentialsWire.default({ clusterID: '', kubeconfig: '' }),
   expirationTime: timestampString,
-  extraInformation: z.record(z.string(), z.string()).optional(),
+  extraInformation: z.record(wireKey, wireText()).optional(),
   configuration: configurationWire.optional(),
   ingressTelemetryEndpoint: telemetryEndpointWire.optional(),
 })

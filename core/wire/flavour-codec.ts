@@ -12,26 +12,39 @@ import type {
 } from '../flavours/model.ts'
 import { FLAVOUR_TYPES, HOSTING_POLICIES, isSupportedFlavourType } from '../flavours/model.ts'
 import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
-import { decodeWith, formatTimestamp, omitEmpty, quantityOrZero, quantityString, timestampString, wireObject } from './wire-object.ts'
+import {
+  decodeWith,
+  formatTimestamp,
+  jsonValue,
+  omitEmpty,
+  quantityOrZero,
+  quantityString,
+  timestampString,
+  wireId,
+  wireIdOrEmpty,
+  wireList,
+  wireObject,
+  wireText,
+} from './wire-object.ts'
 
-export const gpuWire = wireObject({ model: z.string().default(''), cores: quantityOrZero, memory: quantityOrZero })
+export const gpuWire = wireObject({ model: wireText(256).default(''), cores: quantityOrZero, memory: quantityOrZero })
 
 const priceWire = wireObject({
-  amount: z.string().default(''),
-  currency: z.string().default(''),
-  period: z.string().default(''),
+  amount: wireText(256).default(''),
+  currency: wireText(256).default(''),
+  period: wireText(256).default(''),
 })
 
 const locationWire = wireObject({
-  latitude: z.string().optional(),
-  longitude: z.string().optional(),
-  altitude: z.string().optional(),
-  city: z.string().optional(),
-  additionalNotes: z.string().optional(),
+  latitude: wireText(256).optional(),
+  longitude: wireText(256).optional(),
+  altitude: wireText(256).optional(),
+  city: wireText(256).optional(),
+  additionalNotes: wireText().optional(),
 })
 
 const characteristicsWire = wireObject({
-  architecture: z.string().default(''),
+  architecture: wireText(256).default(''),
   cpu: quantityOrZero,
   memory: quantityOrZero,
   pods: quantityOrZero,
@@ -41,10 +54,10 @@ const characteristicsWire = wireObject({
 
 const propertiesWire = wireObject({
   latency: z.number().int().optional(),
-  securityStandards: z.array(z.string()).optional(),
-  carbonFootprint: wireObject({ embodied: z.number().int().default(0), operational: z.array(z.number().int()).default([]) }).optional(),
-  networkAuthorizations: z.unknown().optional(),
-  additionalProperties: z.record(z.string(), z.unknown()).optional(),
+  securityStandards: wireList(wireText(256)).optional(),
+  carbonFootprint: wireObject({ embodied: z.number().int().default(0), operational: wireList(z.number().int()).default([]) }).optional(),
+  networkAuthorizations: jsonValue().optional(),
+  additionalProperties: jsonValue().pipe(z.record(z.string(), z.unknown())).optional(),
 })
 
 const partitionabilityWire = wireObject({
@@ -68,19 +81,19 @@ const k8sliceDataWire = wireObject(
 )
 
 const serviceDataWire = wireObject({
-  name: z.string().default(''),
-  description: z.string().default(''),
-  category: z.string().default(''),
-  tags: z.array(z.string()).default([]),
-  hostingPolicies: z.array(z.enum(HOSTING_POLICIES)).default([]),
-  configurationTemplate: z.unknown().optional(),
+  name: wireText(256).default(''),
+  description: wireText().default(''),
+  category: wireText(256).default(''),
+  tags: wireList(wireText(256)).default([]),
+  hostingPolicies: wireList(z.enum(HOSTING_POLICIES)).default([]),
+  configurationTemplate: jsonValue().optional(),
 })
 
 export const flavourWire = wireObject({
-  flavorID: z.string().min(1, 'flavorID must not be empty'),
-  providerID: z.string().default(''),
-  type: wireObject({ name: z.string(), data: z.unknown() }),
-  networkPropertyType: z.string().optional(),
+  flavorID: wireId,
+  providerID: wireIdOrEmpty.default(''),
+  type: wireObject({ name: wireText(64), data: z.unknown() }),
+  networkPropertyType: wireText(256).optional(),
   timestamp: timestampString.optional(),
   location: locationWire.optional(),
   price: priceWire.default({ amount: '', currency: '', period: '' }),
@@ -102,7 +115,7 @@ function partitionabilityFromWire(p: z.output<typeof partitionabilityWire>): Par
 }
 
 function k8sliceSpecFromWire(data: unknown): K8SliceSpec {
-  const wire = decodeWith(k8sliceDataWire, data, 'k8slice flavour data')
+  const wire = decodeWith(k8sliceDataWire, data, 'k8slice flavour data', ['type', 'data'])
   const c = wire.charateristics
   const p = wire.policies.partitionability
   return {
@@ -121,7 +134,7 @@ function k8sliceSpecFromWire(data: unknown): K8SliceSpec {
 }
 
 function serviceSpecFromWire(data: unknown): ServiceSpec {
-  const wire = decodeWith(serviceDataWire, data, 'service flavour data')
+  const wire = decodeWith(serviceDataWire, data, 'service flavour data', ['type', 'data'])
   return { type: 'service', ...wire, configurationTemplate: wire.configurationTemplate ?? {} }
 }
 

@@ -1,16 +1,19 @@
-import * as z from 'zod'
+import type * as z from 'zod'
 import type { NodeIdentity } from '../flavours/model.ts'
-import { omitEmpty, wireObject } from './wire-object.ts'
+import { MAX_SECRET_LENGTH, omitEmpty, wireId, wireList, wireObject, wireText } from './wire-object.ts'
+
+/** Longest DNS name, and so domain. */
+const MAX_DOMAIN_LENGTH = 253
 
 const additionalInformationWire = wireObject({
-  liqoID: z.string().optional(),
-  kubeconfig: z.string().optional(),
+  liqoID: wireText(256).optional(),
+  kubeconfig: wireText(MAX_SECRET_LENGTH).optional(),
 })
 
 export const nodeIdentityWire = wireObject({
-  ID: z.string().min(1, 'ID must not be empty'),
-  IP: z.string().default(''),
-  domain: z.string().default(''),
+  ID: wireId,
+  IP: wireText(256).default(''),
+  domain: wireText(MAX_DOMAIN_LENGTH).default(''),
   additionalInformation: additionalInformationWire.optional(),
 })
 
@@ -35,11 +38,11 @@ export function identityToWire(identity: NodeIdentity, kubeconfig?: string) {
 }
 
 export const liqoCredentialsWire = wireObject({
-  clusterID: z.string().default(''),
-  kubeconfig: z.string().default(''),
+  clusterID: wireText(256).default(''),
+  kubeconfig: wireText(MAX_SECRET_LENGTH).default(''),
 })
 
 export const telemetryEndpointWire = wireObject({
-  endpoint: z.string().default(''),
-  intents: z.array(z.string()).default([]),
+  endpoint: wireText(2048).default(''),
+  intents: wireList(wireText()).default([]),
 })

@@ -1,13 +1,12 @@
-import * as z from 'zod'
 import type { Configuration } from '../flavours/model.ts'
 import type { ReserveRequest, Transaction } from '../reservations/model.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
-import { decodeWith, formatTimestamp, timestampString, wireObject } from './wire-object.ts'
+import { decodeWith, formatTimestamp, timestampString, wireId, wireIdOrEmpty, wireObject, wireText } from './wire-object.ts'
 
 export const reserveRequestWire = wireObject(
   {
-    flavorID: z.string().min(1, 'flavorID must not be empty'),
+    flavorID: wireId,
     buyerID: nodeIdentityWire,
     configuration: configurationWire.optional(),
   },
@@ -46,11 +45,11 @@ export function transactionToWire(tx: Transaction) {
 }
 
 export const transactionWire = wireObject({
-  transactionID: z.string().min(1, 'transactionID must not be empty'),
-  flavorID: z.string().default(''),
+  transactionID: wireId,
+  flavorID: wireIdOrEmpty.default(''),
   configuration: configurationWire.optional(),
   buyer: nodeIdentityWire.optional(),
-  clusterID: z.string().default(''),
+  clusterID: wireText(256).default(''),
   expirationTime: timestampString.optional(),
 })
 

@@ -13,6 +13,8 @@ import type {
 import { assertRangeOrdered, K8SLICE_QUANTITY_FILTERS, K8SLICE_STRING_FILTERS, SERVICE_FILTERS } from '../flavours/selector.ts'
 
 const KEY = /^filter\[([A-Za-z]+)\]\[([a-z]+)\](?:\[([a-z]+)\])?$/
+/** Longest filter value: quantities are far shorter, and matched names are labels. */
+const MAX_VALUE_LENGTH = 256
 
 const invalid = (parameter: string, message: string) =>
   new ValidationError(`query parameter ${parameter}: ${message}`, { code: 'INVALID_SELECTOR', details: { parameter } })
@@ -34,6 +36,8 @@ function parseKey(parameter: string): ParsedKey {
 function collect(params: Iterable<[string, string]>): Map<string, string> {
   const values = new Map<string, string>()
   for (const [key, value] of params) {
+    if (key.length > MAX_VALUE_LENGTH) throw invalid(`${key.slice(0, 64)}…`, 'is not a selector parameter')
+    if (value.length > MAX_VALUE_LENGTH) throw invalid(key, `value must be at most ${MAX_VALUE_LENGTH} characters`)
     if (values.has(key)) throw invalid(key, 'given more than once')
     values.set(key, value)
   }
@@ -41,8 +45,9 @@ function collect(params: Iterable<[string, string]>): Map<string, string> {
 }
 
 function quantityValue(key: ParsedKey, value: string): Quantity {
+  let quantity: Quantity
   try {
-    return Quantity.parse(value, key.parameter)
+    quantity = Quantity.parse(value, key.parameter)
   } catch (cause) {
     throw new ValidationError(`query parameter ${key.parameter}: "${value}" is not a valid Kubernetes quantity`, {
       code: 'INVALID_SELECTOR',
@@ -50,6 +55,8 @@ function quantityValue(key: ParsedKey, value: string): Quantity {
       cause,
     })
   }
+  if (quantity.isNegative()) throw invalid(key.parameter, `"${value}" must not be negative`)
+  return quantity
 }
 
 function addQuantity(filters: Partial<Record<string, QuantityFilter>>, key: ParsedKey, value: string): void {

@@ -12,7 +12,7 @@ import { contractToWire } from '../../core/wire/contract-codec.ts'
 import { transactionToWire } from '../../core/wire/reservation-codec.ts'
 import { formatTimestamp } from '../../core/wire/wire-object.ts'
 import type { AppEnv } from './env.ts'
-import { methodNotAllowed, readJson } from './middleware.ts'
+import { idParam, methodNotAllowed, readJson } from './middleware.ts'
 
 export interface AdminDeps {
   self: NodeIdentity
@@ -41,15 +41,17 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
   app.all('/admin/v1/flavours', methodNotAllowed(['POST']))
 
   app.get('/admin/v1/transactions/:id', async (c) => {
-    const tx = await deps.reservations.getTransaction(c.req.param('id'))
-    if (!tx) throw new NotFoundError('Transaction', c.req.param('id'))
+    const id = idParam(c, 'id')
+    const tx = await deps.reservations.getTransaction(id)
+    if (!tx) throw new NotFoundError('Transaction', id)
     return c.json({ ...transactionToWire(tx), status: tx.status, contractID: tx.contractId ?? null })
   })
   app.all('/admin/v1/transactions/:id', methodNotAllowed(['GET']))
 
   app.get('/admin/v1/contracts/:id', async (c) => {
-    const contract = await deps.contracts.get(c.req.param('id'))
-    if (!contract) throw new NotFoundError('Contract', c.req.param('id'))
+    const id = idParam(c, 'id')
+    const contract = await deps.contracts.get(id)
+    if (!contract) throw new NotFoundError('Contract', id)
     return c.json(contractToWire(contract))
   })
   app.all('/admin/v1/contracts/:id', methodNotAllowed(['GET']))

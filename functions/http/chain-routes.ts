@@ -9,7 +9,7 @@ import { configurationFromWire } from '../../core/wire/configuration-codec.ts'
 import { operationRequestWire } from '../../core/wire/operation-codec.ts'
 import { decodeWith } from '../../core/wire/wire-object.ts'
 import type { AppEnv } from './env.ts'
-import { methodNotAllowed, readJson } from './middleware.ts'
+import { idParam, methodNotAllowed, readJson } from './middleware.ts'
 
 /** What an operator or platform sees of one chain at this participant. */
 export const hopView = (hop: Hop, participant: string) => ({
@@ -45,8 +45,9 @@ export function chainRoutes(deps: ChainDeps): Hono<AppEnv> {
   app.all('/rear/v1/chain/messages', methodNotAllowed(['POST']))
 
   app.get('/chain/v1/operations/:id', async (c) => {
-    const hop = await deps.hops.get(c.req.param('id'))
-    if (!hop) throw new NotFoundError('Operation', c.req.param('id'))
+    const id = idParam(c, 'id')
+    const hop = await deps.hops.get(id)
+    if (!hop) throw new NotFoundError('Operation', id)
     return c.json(hopView(hop, deps.self.id))
   })
   return app
@@ -71,7 +72,7 @@ export function operationRoutes(deps: ChainDeps & { candidates: RemoteFlavourRep
   })
   app.all('/chain/v1/operations', methodNotAllowed(['POST']))
   app.post('/chain/v1/operations/:id/purchase', async (c) => {
-    const hop = await purchaseChain({ ...deps, logger: c.get('logger') }, c.req.param('id'))
+    const hop = await purchaseChain({ ...deps, logger: c.get('logger') }, idParam(c, 'id'))
     return c.json(hopView(hop, deps.self.id), 202)
   })
   app.all('/chain/v1/operations/:id/purchase', methodNotAllowed(['POST']))

@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { randomUUID } from 'node:crypto'
 import type { LogFields, Logger } from '../../core/shared/ports.ts'
 import { MethodNotAllowedError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/shared/errors.ts'
+import { wireId } from '../../core/wire/wire-object.ts'
 import type { AppEnv } from './env.ts'
 
 export const CORRELATION_HEADER = 'X-Correlation-Id'
@@ -41,6 +42,20 @@ export const limitBody = (maxBytes: number): MiddlewareHandler<AppEnv> =>
       throw new PayloadTooLargeError(maxBytes)
     },
   })
+
+/**
+ * A path parameter that names a stored item (transaction, contract, operation, peer), bounded like
+ * every id in a body ({@link wireId}): a 400 naming the parameter before anything reaches storage.
+ */
+export function idParam(c: Context<AppEnv>, name: string): string {
+  const value = c.req.param(name) ?? ''
+  const result = wireId.safeParse(value)
+  if (result.success) return result.data
+  throw new ValidationError(`Invalid path parameter ${name}: ${result.error.issues[0]?.message ?? 'not an id'}`, {
+    code: 'INVALID_PATH_PARAMETER',
+    details: { parameter: name },
+  })
+}
 
 /** Reads a JSON body; malformed JSON is a 400 naming the problem. An empty body reads as `empty`. */
 export async function readJson(c: Context<AppEnv>, empty?: unknown): Promise<unknown> {

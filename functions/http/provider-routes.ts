@@ -14,7 +14,7 @@ import { parseSelectorQuery } from '../../core/wire/selector-query.ts'
 import { reserveRequestFromWire, transactionToWire } from '../../core/wire/reservation-codec.ts'
 import { contractToWire, purchaseRequestFromWire } from '../../core/wire/contract-codec.ts'
 import type { AppEnv } from './env.ts'
-import { methodNotAllowed, readJson } from './middleware.ts'
+import { idParam, methodNotAllowed, readJson } from './middleware.ts'
 
 /** What the provider REAR API needs; a node, a supernode and a catalog all serve it. */
 export interface ProviderApiDeps {
@@ -71,8 +71,9 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
   app.all('/api/v2/reservations', methodNotAllowed(['POST']))
 
   app.post('/api/v2/transactions/:id/purchase', async (c) => {
+    const id = idParam(c, 'id')
     const request = purchaseRequestFromWire(await readJson(c, {}))
-    const contract = await purchaseFlavour({ ...deps.purchase, logger: c.get('logger') }, c.req.param('id'), request)
+    const contract = await purchaseFlavour({ ...deps.purchase, logger: c.get('logger') }, id, request)
     return c.json(contractToWire(contract))
   })
   app.all('/api/v2/transactions/:id/purchase', methodNotAllowed(['POST']))
