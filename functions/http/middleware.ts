@@ -1,5 +1,4 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { randomUUID } from 'node:crypto'
 import type { LogFields, Logger } from '../../core/shared/ports.ts'
 import { MethodNotAllowedError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/shared/errors.ts'
@@ -35,13 +34,54 @@ export function correlation(logger: Logger, participant: string, fields?: Reques
   }
 }
 
-export const limitBody = (maxBytes: number): MiddlewareHandler<AppEnv> =>
-  bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
+/** How much of a body over the limit is read and thrown away so that its connection can serve the next request. */
+export const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024
+
+/** Reads and discards up to `limit` more bytes; true when the body ended within them. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<boolean> {
+  let left = limit
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return true
+    left -= value.length
+    if (left < 0) return false
+  }
+}
+
+/**
+ * Refuses bodies over `maxBytes` with 413. The body is read to its end first (up to
+ * {@link DRAIN_LIMIT_BYTES}), so a kept-alive connection stays in step and serves the caller's next
+ * request; a larger one is answered `Connection: close` instead. A body of unknown length (chunked)
+ * is buffered up to the limit and handed on.
+ */
+export const limitBody =
+  (maxBytes: number): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const refuse = (drained: boolean) => {
+      if (!drained) c.header('Connection', 'close')
       throw new PayloadTooLargeError(maxBytes)
-    },
-  })
+    }
+    const length = Number(c.req.header('Content-Length') ?? Number.NaN)
+    if (Number.isInteger(length) && length >= 0 && !c.req.header('Transfer-Encoding')) {
+      if (length <= maxBytes) return next()
+      const body = c.req.raw.body
+      return refuse(length <= Math.max(DRAIN_LIMIT_BYTES, maxBytes) && (!body || (await drain(body.getReader(), length))))
+    }
+    const body = c.req.raw.body
+    if (!body) return next()
+    const reader = body.getReader()
+    const chunks: Uint8Array[] = []
+    let size = 0
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.length
+      if (size > maxBytes) return refuse(await drain(reader, Math.max(DRAIN_LIMIT_BYTES, maxBytes) - size))
+      chunks.push(value)
+    }
+    c.req.raw = new Request(c.req.raw, { body: Buffer.concat(chunks) })
+    await next()
+  }
 
 /**
  * A path parameter that names a stored item (transaction, contract, operation, peer), bounded like
