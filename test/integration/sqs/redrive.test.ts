@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs'
@@ -25,6 +29,26 @@ describe(redrive.name, () => {
     const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: queues.chain, AttributeNames: ['RedrivePolicy'] }))
     expect(JSON.parse(Attributes!.RedrivePolicy!)).toMatchObject({ maxReceiveCount: MAX_RECEIVE_COUNT })
   })
+
+  it('redrives the local federation’s queues by their printed URLs, with no AWS region or credentials set', async () => {
+    const { client, queues } = await setup()
+    for (let i = 0; i < 2; i++) await client.send(new SendMessageCommand({ QueueUrl: queues.dlq, MessageBody: `{"n":${i}}` }))
+    const run = redriveCli(['--dlq', queues.dlq, '--to', queues.chain])
+    expect(run.stderr).toContain('moved 2 message(s)')
+    expect(run.status).toBe(0)
+    const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: queues.chain, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))
+    expect(Messages).toHaveLength(2)
+  })
+
+  function redriveCli(args: string[]) {
+    const home = mkdtempSync(join(tmpdir(), 'redrive-home-'))
+    return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/redrive.ts', ...args], {
+      cwd: new URL('../../../', import.meta.url).pathname,
+      env: { PATH: process.env.PATH, HOME: home, AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'), AWS_EC2_METADATA_DISABLED: 'true' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
+  }
 
   async function setup() {
     const client = createSqsClient({ endpoint: inject('sqsEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
