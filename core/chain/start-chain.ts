@@ -24,7 +24,7 @@ export async function startChain(deps: ChainDeps & { candidates: RemoteFlavourRe
   const now = deps.clock.now()
   const candidates = await Promise.all([deps.candidates.listFresh('k8slice', now), deps.candidates.listFresh('service', now)])
   const candidate = candidates.flat().find((c) => c.flavour.id === request.flavourId && (c.flavour.owner.id || c.flavour.providerId) === request.providerId)
-  if (!candidate) throw new NotFoundError('Peering candidate', `${request.providerId}/${request.flavourId}`, { code: 'CANDIDATE_NOT_FOUND' })
+  if (!candidate) throw Object.assign(new NotFoundError('Peering candidate', `${request.providerId}/${request.flavourId}`, { code: 'CANDIDATE_NOT_FOUND' }), { message: `No fresh Peering candidate ${request.flavourId} of ${request.providerId}: run discovery first (GET /discovery/v1/flavors/{k8slice|service}?filter[...] on this node), then start the chain before the candidate ages out (CANDIDATE_TTL_SECONDS); a flavour sold or replaced since needs a new discovery` })
   const downstream = candidate.route[0]
   if (downstream === undefined) throw new ValidationError('The flavour is this participant’s own; no chain is needed', { code: 'OWN_FLAVOUR' })
   await resolveConfiguration(candidate.flavour, request.configuration)
