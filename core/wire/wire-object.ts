@@ -166,6 +166,7 @@ export const quantityString = z
       return z.NEVER
     }
   })
+  .meta({ format: 'quantity' })
 
 /** A quantity field Go may leave out: absent decodes as zero, as an unset `resource.Quantity` does. */
 export const quantityOrZero = quantityString.default(() => Quantity.zero())
@@ -206,12 +207,18 @@ export function decodeWith<S extends z.ZodType>(schema: S, value: unknown, what:
 /** RFC 3339 at second precision, as Go marshals a Kubernetes `metav1.Time`. */
 export const formatTimestamp = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 
-/** An RFC 3339 date-time on the wire. */
-export const timestampString = z.string().max(64, 'must be an RFC 3339 date-time').transform((text, ctx) => {
-  const date = new Date(text)
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not an RFC 3339 date-time` })
-    return z.NEVER
-  }
-  return date
-})
+const RFC_3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/
+
+/** An RFC 3339 date-time on the wire, as Go marshals `time.Time`; JavaScript's looser date forms are refused. */
+export const timestampString = z
+  .string()
+  .max(64, 'must be an RFC 3339 date-time')
+  .transform((text, ctx) => {
+    const date = new Date(text)
+    if (!RFC_3339.test(text) || Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not an RFC 3339 date-time` })
+      return z.NEVER
+    }
+    return date
+  })
+  .meta({ format: 'date-time' })

@@ -10,6 +10,7 @@ import {
   MAX_JSON_BYTES,
   MAX_JSON_DEPTH,
   quantityString,
+  timestampString,
   wireId,
   wireObject,
 } from '../../../core/wire/wire-object.ts'
@@ -81,5 +82,13 @@ describe('wire bounds', () => {
 
   it.each(['-1', '-500m', '1e400', 'NaN', '0x10', '9'.repeat(65)])('refuses the quantity %s', (text) => {
     expect(quantityString.safeParse(text).success).toBe(false)
+  })
+
+  it.each(['2024-11-12T10:05:46Z', '2026-01-01T00:00:00.000Z', '2024-11-12T10:05:46.123456789+01:00'])('accepts the RFC 3339 time %s', (text) => {
+    expect(timestampString.safeParse(text).success).toBe(true)
+  })
+
+  it.each(['-1', '1', 'March 7, 2024', '2024-13-45T99:99:99Z', ''])('refuses %j, which JavaScript alone might read as a date', (text) => {
+    expect(timestampString.safeParse(text).success).toBe(false)
   })
 })
