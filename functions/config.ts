@@ -21,7 +21,7 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PEER_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   HOP_LIMIT: z.coerce.number().int().min(0).max(16).default(4),
-  CANDIDATE_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+  CANDIDATE_TTL_SECONDS: z.coerce.number().int().positive().default(30),
   PUBLICATION_TTL_SECONDS: z.coerce.number().int().positive().default(180),
   CHAIN_QUEUE_URL: z.string().default(''),
   AGENT_QUEUE_URL: z.string().default(''),

@@ -42,6 +42,9 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
       route: entry.route,
       seenAt: entry.seenAt.toISOString(),
       expiresAt: entry.expiresAt.toISOString(),
+      ...(entry.learntIn
+        ? { learntSelector: entry.learntIn.selector, learntAt: entry.learntIn.at.toISOString(), learntResults: entry.learntIn.results }
+        : {}),
       [TTL_ATTRIBUTE]: Math.floor(entry.expiresAt.getTime() / 1000) + 86_400,
       gsi1pk: index.remoteFlavours(this.kind, entry.flavour.spec.type),
       gsi1sk: providerKeyValue,
@@ -54,6 +57,9 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
       route: item.route as string[],
       seenAt: new Date(item.seenAt as string),
       expiresAt: new Date(item.expiresAt as string),
+      ...(typeof item.learntSelector === 'string'
+        ? { learntIn: { selector: item.learntSelector, at: new Date(item.learntAt as string), results: Number(item.learntResults) } }
+        : {}),
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Flavour } from '../flavours/model.ts'
-import type { Selector } from '../flavours/selector.ts'
+import type { QuantityFilter, Selector, StringFilter } from '../flavours/selector.ts'
 
 /**
  * A flavour offered by another participant, and how to reach it. `route` lists participant ids from
@@ -8,15 +8,31 @@ import type { Selector } from '../flavours/selector.ts'
 export interface RemoteFlavour {
   flavour: Flavour
   route: string[]
+  /** When this was known at its source: a publication's arrival, or a discovery's answer less the age it reported. */
   seenAt: Date
   /** Never offered at or after this instant (stale); refreshed or dropped. */
   expiresAt: Date
+  /** The search whose answer this candidate was last learnt from (candidates only). */
+  learntIn?: LearntIn
+}
+
+/**
+ * One answer a participant learnt from its peers: the selector it asked, when, and how many results it
+ * kept. While every one of them is still known and younger than the candidate TTL, the answer stands in
+ * for asking again; a candidate forgotten (sold) or aged out sends the next search to the peers.
+ */
+export interface LearntIn {
+  selector: string
+  at: Date
+  results: number
 }
 
 /** A flavour found by one participant: `route` runs from that participant (inclusive) to the provider. */
 export interface DiscoveredFlavour {
   flavour: Flavour
   route: string[]
+  /** How long ago this was known at its source, in milliseconds (0 or absent: read for this answer). */
+  ageMs?: number
 }
 
 export interface PeerFailure {
@@ -35,6 +51,8 @@ export interface RelayRequest {
   correlationId: string
   /** How long the asker waits for the answer, in milliseconds. */
   budgetMs: number
+  /** Ask peers instead of answering from what was learnt before, here and at every relay. */
+  fresh?: boolean
 }
 
 export interface RelayAnswer {
@@ -44,3 +62,15 @@ export interface RelayAnswer {
 }
 
 export const providerKey = (flavour: Flavour): string => `${flavour.owner.id || flavour.providerId}#${flavour.id}`
+
+const filterText = (filter: QuantityFilter | StringFilter): string[] =>
+  filter.kind === 'match' ? ['match', String(filter.value)] : ['range', filter.min?.toString() ?? '', filter.max?.toString() ?? '']
+
+/** One text per distinct selector (filters sorted, quantities canonical): what a learnt answer was asked for. */
+export function selectorKey(selector: Selector): string {
+  const filters: Record<string, QuantityFilter | StringFilter> = selector.type === 'k8slice' ? { ...selector.quantities, ...selector.strings } : { ...selector.strings }
+  const entries = Object.keys(filters)
+    .sort()
+    .map((name) => [name, ...filterText(filters[name]!)])
+  return JSON.stringify([selector.type, ...entries])
+}

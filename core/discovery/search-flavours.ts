@@ -7,8 +7,8 @@ import type { Flavour } from '../flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../flavours/model.ts'
 import type { Peer, Role } from '../peers/model.ts'
 import type { PeerRepository } from '../peers/ports.ts'
-import type { DiscoveredFlavour, PeerFailure, RelayAnswer, RelayRequest } from './model.ts'
-import { providerKey } from './model.ts'
+import type { DiscoveredFlavour, PeerFailure, RelayAnswer, RelayRequest, RemoteFlavour } from './model.ts'
+import { providerKey, selectorKey } from './model.ts'
 import type { PeerGateway, RemoteFlavourRepository } from './ports.ts'
 
 /** Time kept back from a budget for local work and the answer's way home, in milliseconds. */
@@ -20,7 +20,10 @@ export interface DiscoverySettings {
   peerTimeoutMs: number
   /** Relays a request may still take when it starts here (default 4). */
   hopLimit: number
-  /** How long a discovered flavour stays a fresh Peering Candidate, in milliseconds. */
+  /**
+   * How long what was learnt answers for the peers, from when its source knew it, and how long a
+   * discovered flavour stays a Peering Candidate a chain can start from, in milliseconds.
+   */
   candidateTtlMs: number
 }
 
@@ -50,22 +53,45 @@ function dedupe(found: readonly DiscoveredFlavour[]): DiscoveredFlavour[] {
 
 /** Routes as seen from `self`: one hop longer, starting here. */
 const via = (self: string, found: readonly DiscoveredFlavour[]): DiscoveredFlavour[] =>
-  found.map((item) => ({ flavour: item.flavour, route: [self, ...item.route] }))
+  found.map((item) => ({ ...item, route: [self, ...item.route] }))
 
-async function knownLocally(deps: DiscoveryDeps, request: RelayRequest): Promise<DiscoveredFlavour[]> {
+interface Knowledge {
+  /** Own flavours and publications: current, and so never aged. */
+  current: DiscoveredFlavour[]
+  /** Candidates younger than the TTL at their source that match (none for a fresh request), routes from here. */
+  learnt: RemoteFlavour[]
+  /** Every unexpired candidate, matching or not: what an answer from a peer may replace. */
+  candidates: RemoteFlavour[]
+  /** Publishers whose fresh publication answers for them. */
+  publishers: Set<string>
+}
+
+async function knownLocally(deps: DiscoveryDeps, request: RelayRequest, now: Date): Promise<Knowledge> {
   const { selector } = request
-  const now = deps.clock.now()
   const [own, published, candidates] = await Promise.all([
     deps.flavours.listAvailable(selector.type),
     deps.published ? deps.published.listFresh(selector.type, now) : Promise.resolve([]),
     deps.candidates.listFresh(selector.type, now),
   ])
-  const local = [
-    ...own.map((flavour) => ({ flavour, route: [deps.self.id] })),
-    ...via(deps.self.id, published),
-    ...via(deps.self.id, candidates),
-  ]
-  return local.filter((item) => matchesSelector(item.flavour, selector))
+  const matches = (item: { flavour: Flavour }) => matchesSelector(item.flavour, selector)
+  const current = [...own.map((flavour) => ({ flavour, route: [deps.self.id] })), ...via(deps.self.id, published)].filter(matches)
+  const young = (entry: RemoteFlavour) => now.getTime() - entry.seenAt.getTime() < deps.settings.candidateTtlMs
+  const learnt = request.fresh ? [] : candidates.filter((entry) => young(entry) && matches(entry))
+  return { current, learnt, candidates, publishers: new Set(published.map((entry) => entry.route[0]!)) }
+}
+
+const fromHere = (self: string, now: Date, entries: readonly RemoteFlavour[]): DiscoveredFlavour[] =>
+  entries.map((entry) => ({ flavour: entry.flavour, route: [self, ...entry.route], ageMs: now.getTime() - entry.seenAt.getTime() }))
+
+/**
+ * Whether what was learnt answers this selector in full: the latest answer learnt for exactly this
+ * selector, with every one of its results still known and young. Anything less asks the peers.
+ */
+function learntAnswerStands(learnt: readonly RemoteFlavour[], key: string): boolean {
+  const forKey = learnt.filter((entry) => entry.learntIn?.selector === key)
+  const latest = Math.max(...forKey.map((entry) => entry.learntIn!.at.getTime()))
+  const answer = forKey.filter((entry) => entry.learntIn!.at.getTime() === latest)
+  return answer.length > 0 && answer.length === answer[0]!.learntIn!.results
 }
 
 function failureOf(peer: Peer, error: unknown): PeerFailure {
@@ -84,21 +110,28 @@ function plausible(peer: Peer, selfId: string, hopLimit: number) {
     item.route[0] === peer.id && !item.route.includes(selfId) && item.route.length <= hopLimit + 1 && new Set(item.route).size === item.route.length
 }
 
-async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise<Peer[]>): Promise<RelayAnswer> {
+interface FanOut extends RelayAnswer {
+  /** Peers that answered: what was learnt through them is replaced by their answer. */
+  answered: Set<string>
+}
+
+async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise<Peer[]>, publishers: Set<string>): Promise<FanOut> {
   const visited = request.visited.includes(deps.self.id) ? request.visited : [...request.visited, deps.self.id]
   const rank = (peer: Peer) => (peer.role === 'catalog' ? 1 : 0)
-  const targets = (await known).filter((peer) => !visited.includes(peer.id)).sort((a, b) => rank(a) - rank(b))
-  if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [] }
+  const targets = (await known).filter((peer) => !visited.includes(peer.id) && !publishers.has(peer.id)).sort((a, b) => rank(a) - rank(b))
+  if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [], answered: new Set() }
   const timeoutMs = Math.max(MIN_PEER_TIMEOUT_MS, Math.min(deps.settings.peerTimeoutMs, request.budgetMs - RELAY_MARGIN_MS))
   const forwarded: RelayRequest = { ...request, visited, hopsLeft: request.hopsLeft - 1, budgetMs: timeoutMs - RELAY_MARGIN_MS }
   const started = deps.clock.now().getTime()
   const settled = await Promise.allSettled(targets.map((peer) => deps.gateway.listFlavours(peer, forwarded, timeoutMs)))
   const results: DiscoveredFlavour[] = []
   const failed: PeerFailure[] = []
+  const answered = new Set<string>()
   settled.forEach((outcome, i) => {
     const peer = targets[i]!
     if (outcome.status === 'rejected') failed.push(failureOf(peer, outcome.reason))
     else {
+      answered.add(peer.id)
       const kept = outcome.value.results.filter(plausible(peer, deps.self.id, deps.settings.hopLimit))
       results.push(...kept.filter((item) => matchesSelector(item.flavour, request.selector)))
       failed.push(...outcome.value.failed)
@@ -106,56 +139,90 @@ async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise
   })
   deps.logger.info('DISCOVERY_FANOUT', {
     correlationId: request.correlationId,
+    fresh: request.fresh ?? false,
     peers: targets.length,
     results: results.length,
     failedPeers: failed.map((f) => f.peerId),
     durationMs: deps.clock.now().getTime() - started,
   })
-  return { results, failed }
-}
-
-async function remember(deps: DiscoveryDeps, found: readonly DiscoveredFlavour[]): Promise<void> {
-  if (deps.self.role === 'catalog' || found.length === 0) return
-  const seenAt = deps.clock.now()
-  const expiresAt = new Date(seenAt.getTime() + deps.settings.candidateTtlMs)
-  await deps.candidates.put(found.map((item) => ({ flavour: item.flavour, route: item.route, seenAt, expiresAt })))
+  return { results, failed, answered }
 }
 
 /**
- * LIST_FLAVOURS at this participant (seed steps 8–16, XFSC distributed search): local Available
- * Resources, published flavours and fresh Peering Candidates first; only if none match, the request
- * fans out in parallel to every known peer not yet visited, each with a timeout, while hops remain.
- * Failures never abort the search; they are reported. What comes back is de-duplicated by
- * (provider, flavour), stored as Peering Candidates with its route, and returned with routes that
- * start at this participant. A node answering another participant does not fan out.
+ * Stores one answer from the peers as Peering Candidates tagged with the search, dated by what their
+ * source knew, and forgets what was learnt through a peer that answered without it (sold, withdrawn).
+ */
+async function remember(deps: DiscoveryDeps, request: RelayRequest, knowledge: Knowledge, remote: FanOut, found: readonly DiscoveredFlavour[], now: Date) {
+  if (deps.self.role === 'catalog') return
+  const kept = new Set(found.map((item) => providerKey(item.flavour)))
+  const replaced = knowledge.candidates.filter(
+    (entry) => remote.answered.has(entry.route[0]!) && matchesSelector(entry.flavour, request.selector) && !kept.has(providerKey(entry.flavour)),
+  )
+  await Promise.all(replaced.map((entry) => deps.candidates.forget(entry.flavour.owner.id || entry.flavour.providerId, entry.flavour.id)))
+  if (found.length === 0) return
+  const expiresAt = new Date(now.getTime() + deps.settings.candidateTtlMs)
+  const learntIn = { selector: selectorKey(request.selector), at: now, results: found.length }
+  await deps.candidates.put(
+    found.map((item) => ({ flavour: item.flavour, route: item.route, seenAt: new Date(now.getTime() - (item.ageMs ?? 0)), expiresAt, learntIn })),
+  )
+}
+
+/**
+ * LIST_FLAVOURS at this participant (seed steps 8–16, XFSC distributed search). Own Available
+ * Resources and published flavours are always current and always answered. Unless the request is
+ * fresh, an answer learnt before for exactly this selector stands in for the peers while every one of
+ * its results is still known and younger than the candidate TTL at its source; otherwise the request
+ * fans out in parallel, with a timeout each and while hops remain, to every known peer not yet
+ * visited whose own publication does not already answer for it (FLUIDOS Go peers never publish).
+ * Failures never abort the search; they are reported. Results are de-duplicated by (provider,
+ * flavour), remembered as Peering Candidates and returned with routes that start here and their age.
+ * A node answering another participant does not fan out.
  */
 export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest, options: { fanOut: boolean }): Promise<RelayAnswer> {
   const peers = options.fanOut ? deps.peers.list() : Promise.resolve([])
   peers.catch(() => {})
-  const local = await knownLocally(deps, request)
-  if (local.length > 0 || !options.fanOut) return { results: dedupe(local), failed: [] }
-  const remote = await fanOut(deps, request, peers)
-  const results = dedupe(remote.results)
-  await remember(deps, results)
-  return { results: via(deps.self.id, results), failed: remote.failed }
+  const now = deps.clock.now()
+  const knowledge = await knownLocally(deps, request, now)
+  const learnt = fromHere(deps.self.id, now, knowledge.learnt)
+  if (!options.fanOut || learntAnswerStands(knowledge.learnt, selectorKey(request.selector))) {
+    return { results: dedupe([...knowledge.current, ...learnt]), failed: [] }
+  }
+  const remote = await fanOut(deps, request, peers, knowledge.publishers)
+  const found = dedupe(remote.results)
+  await remember(deps, request, knowledge, remote, found, now)
+  const unanswered = learnt.filter((item) => !remote.answered.has(item.route[1]!))
+  return { results: dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), failed: remote.failed }
 }
 
 /** A relay from another participant: supernodes and catalogs fan out, nodes answer from what they know. */
 export const answerRelay = (deps: DiscoveryDeps, request: RelayRequest): Promise<RelayAnswer> =>
   searchFlavours(deps, request, { fanOut: deps.self.role !== 'node' })
 
-/** A fresh search started here (no asker): the full hop limit and one per-peer timeout of budget. */
-export function freshRequest(deps: DiscoveryDeps, selector: RelayRequest['selector'], correlationId: string): RelayRequest {
-  return { selector, visited: [], hopsLeft: deps.settings.hopLimit, correlationId, budgetMs: deps.settings.peerTimeoutMs + RELAY_MARGIN_MS }
+/** A search started here (no asker): the full hop limit and one per-peer timeout of budget. */
+export function newRequest(deps: DiscoveryDeps, selector: RelayRequest['selector'], correlationId: string, options: { fresh?: boolean } = {}): RelayRequest {
+  return {
+    selector,
+    visited: [],
+    hopsLeft: deps.settings.hopLimit,
+    correlationId,
+    budgetMs: deps.settings.peerTimeoutMs + RELAY_MARGIN_MS,
+    ...(options.fresh ? { fresh: true } : {}),
+  }
 }
 
 /**
  * The node's Discovery Manager (seed steps 6–17): one call finds matching flavours across domains
- * through the peers this node knows. Routes are returned from the first hop on (empty for own flavours).
+ * through the peers this node knows; `fresh` asks them even if an answer was learnt moments ago.
+ * Routes are returned from the first hop on (empty for own flavours).
  */
-export async function discoverFlavours(deps: DiscoveryDeps, selector: RelayRequest['selector'], correlationId: string): Promise<RelayAnswer> {
-  const answer = await searchFlavours(deps, freshRequest(deps, selector, correlationId), { fanOut: true })
-  return { results: answer.results.map((item) => ({ flavour: item.flavour, route: item.route.slice(1) })), failed: answer.failed }
+export async function discoverFlavours(
+  deps: DiscoveryDeps,
+  selector: RelayRequest['selector'],
+  correlationId: string,
+  options: { fresh?: boolean } = {},
+): Promise<RelayAnswer> {
+  const answer = await searchFlavours(deps, newRequest(deps, selector, correlationId, options), { fanOut: true })
+  return { results: answer.results.map((item) => ({ ...item, route: item.route.slice(1) })), failed: answer.failed }
 }
 
 /**
@@ -164,6 +231,6 @@ export async function discoverFlavours(deps: DiscoveryDeps, selector: RelayReque
  */
 export async function relayedFlavours(deps: DiscoveryDeps, selector: Selector | undefined, correlationId: string): Promise<Flavour[]> {
   const selectors = selector ? [selector] : SUPPORTED_FLAVOUR_TYPES.map(emptySelector)
-  const answers = await Promise.all(selectors.map((s) => searchFlavours(deps, freshRequest(deps, s, correlationId), { fanOut: true })))
+  const answers = await Promise.all(selectors.map((s) => searchFlavours(deps, newRequest(deps, s, correlationId), { fanOut: true })))
   return answers.flatMap((answer) => answer.results.map((item) => item.flavour))
 }

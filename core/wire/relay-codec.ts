@@ -16,6 +16,8 @@ export const relayRequestWire = z.strictObject({
   hopsLeft: z.number().int().min(0).max(16),
   correlationId: z.string().min(1).max(128),
   budgetMs: z.number().int().min(0).max(60_000),
+  /** Ask peers instead of answering from what was learnt before, at every relay. */
+  fresh: z.boolean().optional(),
 })
 
 export function relayRequestFromWire(body: unknown): RelayRequest {
@@ -26,6 +28,7 @@ export function relayRequestFromWire(body: unknown): RelayRequest {
     hopsLeft: wire.hopsLeft,
     correlationId: wire.correlationId,
     budgetMs: wire.budgetMs,
+    ...(wire.fresh ? { fresh: true } : {}),
   }
 }
 
@@ -36,10 +39,20 @@ export const relayRequestToWire = (request: RelayRequest): z.input<typeof relayR
   hopsLeft: request.hopsLeft,
   correlationId: request.correlationId,
   budgetMs: request.budgetMs,
+  ...(request.fresh ? { fresh: true } : {}),
 })
 
 export const relayAnswerWire = z.object({
-  results: z.array(z.object({ flavor: z.unknown(), route: z.array(participantId).min(1).max(32) })).max(10_000),
+  results: z
+    .array(
+      z.object({
+        flavor: z.unknown(),
+        route: z.array(participantId).min(1).max(32),
+        /** How long ago the result was known at its source, in milliseconds (absent: just now). */
+        ageMs: z.number().int().min(0).max(86_400_000).optional(),
+      }),
+    )
+    .max(10_000),
   failed: z.array(z.object({ peerId: z.string(), kind: z.enum(['timeout', 'unreachable', 'status', 'invalid-answer']), reason: z.string() })).default([]),
 })
 
@@ -49,7 +62,7 @@ export function relayAnswerFromWire(body: unknown): RelayAnswer {
   const results: DiscoveredFlavour[] = []
   for (const item of wire.results) {
     try {
-      results.push({ flavour: flavourFromWire(item.flavor), route: item.route })
+      results.push({ flavour: flavourFromWire(item.flavor), route: item.route, ...(item.ageMs ? { ageMs: item.ageMs } : {}) })
     } catch (error) {
       if (!isRearError(error)) throw error
     }
@@ -58,6 +71,6 @@ export function relayAnswerFromWire(body: unknown): RelayAnswer {
 }
 
 export const relayAnswerToWire = (answer: RelayAnswer) => ({
-  results: answer.results.map((item) => ({ flavor: flavourToWire(item.flavour), route: item.route })),
+  results: answer.results.map((item) => ({ flavor: flavourToWire(item.flavour), route: item.route, ...(item.ageMs && item.ageMs > 0 ? { ageMs: Math.min(86_400_000, Math.round(item.ageMs)) } : {}) })),
   failed: answer.failed,
 })

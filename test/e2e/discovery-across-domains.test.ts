@@ -89,6 +89,20 @@ describe('discovery across domains over HTTP', () => {
     expect(goNode.requests).toEqual(['/api/v2/flavors'])
   })
 
+  it('answers the same discovery again from what it learnt, and asks the peers again with fresh=true', async () => {
+    const { url, federation } = await setup({ fresh: true })
+    const goNode = await server(startGoNode([goFlavour, armGoFlavour]))
+    const consumer = federation.participants.find((p) => p.spec.id === 'consumer-node')!.participant
+    await registerPeer(consumer.discovery.peers, 'consumer-node', aPeer({ id: 'go-node', domain: 'go-node', baseUrl: goNode.url, protocol: 'fluidos-go' }))
+    const discover = async (query: string) => ((await (await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?${query}`)).json()) as { candidates: Candidate[] }).candidates
+    const first = await discover(selector)
+    const again = await discover(selector)
+    expect(goNode.requests).toHaveLength(1)
+    expect(again.map((c) => c.flavor.flavorID).sort()).toEqual(first.map((c) => c.flavor.flavorID).sort())
+    await discover(`fresh=true&${selector}`)
+    expect(goNode.requests).toHaveLength(2)
+  })
+
   it.each([
     ['consumer-node', '/api/v2/flavors/k8slice?filter[cpu][range]=1'],
     ['consumer-node', '/discovery/v1/flavors/k8slice?filter[cpu][range][min]=4&filter[cpu][range][max]=2'],

@@ -56,7 +56,7 @@ export class FakeNetwork {
         gateway: this.gateway,
         clock: this.clock,
         logger: this.logger,
-        settings: { peerTimeoutMs: 2000, hopLimit: 4, candidateTtlMs: 300_000 },
+        settings: { peerTimeoutMs: 2000, hopLimit: 4, candidateTtlMs: 30_000 },
       },
     }
     this.participants.set(id, participant)

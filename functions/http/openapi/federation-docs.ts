@@ -58,13 +58,23 @@ export function registerFederationDocs(registry: OpenAPIRegistry, role: Role): v
   })
 }
 
+const freshParameter = {
+  name: 'fresh',
+  in: 'query' as const,
+  required: false,
+  description:
+    'true: ask the peers (and have every relay ask its own) instead of answering from an answer learnt within CANDIDATE_TTL_SECONDS for the same selector',
+  schema: { type: 'string' as const, enum: ['true', 'false'] },
+  example: 'true',
+}
+
 function registerNodeDocs(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/discovery/v1/flavors/{type}',
-    summary: 'Discovery Manager (nodes): matching flavours across the federation, with routes, in one call',
+    summary: 'Discovery Manager (nodes): matching flavours across the federation, with routes, in one call (fresh=true skips what was learnt before)',
     request: { params: flavourTypeParams },
-    parameters: selectorParameters(),
+    parameters: [...selectorParameters(), freshParameter],
     responses: {
       200: json(
         z.object({ correlationId: z.string(), candidates: z.array(z.object({ providerID: z.string(), route: z.array(z.string()), flavor: flavourWire })), failedPeers: z.array(failedPeer) }),

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { discoverFlavours, searchFlavours, freshRequest } from '../../../core/discovery/search-flavours.ts'
+import { discoverFlavours, searchFlavours, newRequest } from '../../../core/discovery/search-flavours.ts'
 import { parseSelectorQuery } from '../../../core/wire/selector-query.ts'
 import type { Selector } from '../../../core/flavours/selector.ts'
+import type { RelayAnswer } from '../../../core/discovery/model.ts'
 import { FakeNetwork } from '../../support/fake-network.ts'
 import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
 
 const selector = (query = 'filter[architecture][match]=amd64&filter[cpu][range][min]=2&filter[memory][range][min]=4Gi'): Selector =>
   parseSelectorQuery('k8slice', new URLSearchParams(query).entries())
 
-const providerFlavour = (id = 'provider.local-k8slice-0001') => aK8SliceFlavour({ id, owner: aProvider({ id: 'provider-node', domain: 'provider.local' }) })
+const providerFlavour = (id = 'provider.local-k8slice-0001', cpu = '8') => aK8SliceFlavour({ id, cpu, owner: aProvider({ id: 'provider-node', domain: 'provider.local' }) })
+
+const ids = (answer: RelayAnswer) => answer.results.map((r) => r.flavour.id).sort()
 
 describe(discoverFlavours.name, () => {
   it('finds a provider in another domain through both supernodes and records the route', async () => {
@@ -37,7 +40,7 @@ describe(discoverFlavours.name, () => {
   it('never offers stale candidates, and rediscovers instead', async () => {
     const { network, consumer } = await twoDomains()
     await discoverFlavours(consumer.deps, selector(), 'corr-1')
-    network.clock.advance(300_001)
+    network.clock.advance(30_001)
     await network.publish('provider-node', 'provider-supernode', [providerFlavour()])
     const supernode = network.participants.get('consumer-supernode')!
     supernode.received.length = 0
@@ -124,11 +127,86 @@ describe(discoverFlavours.name, () => {
   it('shrinks the time budget at every hop', async () => {
     const { network, consumer } = await twoDomains()
     network.participants.get('consumer-supernode')!.deps.candidates.entries.clear()
-    await searchFlavours(consumer.deps, freshRequest(consumer.deps, selector(), 'corr-budget'), { fanOut: true })
+    await searchFlavours(consumer.deps, newRequest(consumer.deps, selector(), 'corr-budget'), { fanOut: true })
     const first = network.participants.get('consumer-supernode')!.received[0]!
     const second = network.participants.get('provider-supernode')!.received[0]!
     expect(first.budgetMs).toBeLessThan(2100)
     expect(second.budgetMs).toBeLessThan(first.budgetMs)
+  })
+
+  it('asks the peers again when the caller wants a fresh answer, and so does every relay', async () => {
+    const { network, consumer } = await twoDomains()
+    await discoverFlavours(consumer.deps, selector(), 'corr-1')
+    await network.publish('provider-node', 'provider-supernode', [providerFlavour(), providerFlavour('provider.local-k8slice-0002')])
+    const answer = await discoverFlavours(consumer.deps, selector(), 'corr-2', { fresh: true })
+    expect(ids(answer)).toEqual(['provider.local-k8slice-0001', 'provider.local-k8slice-0002'])
+    expect(network.participants.get('provider-supernode')!.received.at(-1)).toMatchObject({ correlationId: 'corr-2', fresh: true })
+  })
+
+  it('replaces what it learnt through a peer by what that peer answers now', async () => {
+    const { network, consumer } = await twoDomains()
+    await network.publish('provider-node', 'provider-supernode', [providerFlavour(), providerFlavour('provider.local-k8slice-0002')])
+    await discoverFlavours(consumer.deps, selector(), 'corr-1')
+    await network.publish('provider-node', 'provider-supernode', [providerFlavour()])
+    const answer = await discoverFlavours(consumer.deps, selector(), 'corr-2', { fresh: true })
+    expect(ids(answer)).toEqual(['provider.local-k8slice-0001'])
+    expect([...consumer.deps.candidates.entries.keys()]).toEqual(['provider-node#provider.local-k8slice-0001'])
+  })
+
+  it('finds what its own supernode publishes although candidates learnt for another selector match', async () => {
+    const { network, consumer } = await twoDomains()
+    await discoverFlavours(consumer.deps, selector('filter[cpu][range][min]=4'), 'corr-1')
+    network.add('consumer-seller', 'node', 'consumer.local')
+    network.link('consumer-supernode', 'consumer-seller')
+    const small = aK8SliceFlavour({ id: 'consumer.local-k8slice-0001', cpu: '2', owner: aProvider({ id: 'consumer-seller', domain: 'consumer.local' }) })
+    await network.publish('consumer-seller', 'consumer-supernode', [small])
+    const answer = await discoverFlavours(consumer.deps, selector('filter[cpu][range][min]=2'), 'corr-2')
+    expect(ids(answer)).toEqual(['consumer.local-k8slice-0001', 'provider.local-k8slice-0001'])
+  })
+
+  it('asks FLUIDOS Go peers and other domains although published flavours already match', async () => {
+    const { network, consumer } = await twoDomains()
+    network.add('go-node', 'node', 'fluidos.eu')
+    network.link('provider-supernode', 'go-node')
+    await network.sell('go-node', aK8SliceFlavour({ id: 'fluidos.eu-k8slice-7f3a', owner: aProvider({ id: 'go-node', domain: 'fluidos.eu' }) }))
+    const answer = await discoverFlavours(consumer.deps, selector(), 'corr-go')
+    expect(answer.results.map((r) => [r.flavour.id, r.route])).toEqual([
+      ['provider.local-k8slice-0001', ['consumer-supernode', 'provider-supernode', 'provider-node']],
+      ['fluidos.eu-k8slice-7f3a', ['consumer-supernode', 'provider-supernode', 'go-node']],
+    ])
+  })
+
+  it('does not ask a provider whose publication answers for it', async () => {
+    const { network, consumer } = await twoDomains()
+    await discoverFlavours(consumer.deps, selector('filter[cpu][range][min]=64'), 'corr-1')
+    expect(network.participants.get('provider-supernode')!.received).toHaveLength(1)
+    expect(network.participants.get('provider-node')!.received).toHaveLength(0)
+  })
+
+  it('asks again once a flavour of the answer it learnt is forgotten as sold', async () => {
+    const { network, consumer } = await twoDomains()
+    await network.publish('provider-node', 'provider-supernode', [providerFlavour(), providerFlavour('provider.local-k8slice-0002')])
+    await discoverFlavours(consumer.deps, selector(), 'corr-1')
+    for (const id of ['consumer-node', 'consumer-supernode']) await network.participants.get(id)!.deps.candidates.forget('provider-node', 'provider.local-k8slice-0001')
+    await network.publish('provider-node', 'provider-supernode', [providerFlavour('provider.local-k8slice-0002'), providerFlavour('provider.local-k8slice-0003', '6')])
+    const answer = await discoverFlavours(consumer.deps, selector(), 'corr-2')
+    expect(ids(answer)).toEqual(['provider.local-k8slice-0002', 'provider.local-k8slice-0003'])
+  })
+
+  it('stops answering from what it learnt once that is older than the TTL at its source, however many caches it passed', async () => {
+    const { network, consumer } = await twoDomains()
+    const learntAt = network.clock.now()
+    await discoverFlavours(consumer.deps, selector(), 'corr-1')
+    const neighbour = network.add('consumer-node-2', 'node', 'consumer.local')
+    network.link('consumer-node-2', 'consumer-supernode')
+    network.clock.advance(20_000)
+    await discoverFlavours(neighbour.deps, selector(), 'corr-2')
+    expect([...neighbour.deps.candidates.entries.values()].map((c) => c.seenAt)).toEqual([learntAt])
+    const provider = network.participants.get('provider-supernode')!
+    const asked = provider.received.length
+    network.clock.advance(10_001)
+    await discoverFlavours(neighbour.deps, selector(), 'corr-3')
+    expect(provider.received.length).toBe(asked + 1)
   })
 
   async function twoDomains() {
