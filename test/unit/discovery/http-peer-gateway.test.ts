@@ -19,7 +19,7 @@ const request = (query: string): RelayRequest => ({
 
 describe('HttpPeerGateway with a FLUIDOS Go peer', () => {
   it('asks for the plain flavour list and keeps what the selector matches', async () => {
-    const { gateway, requested } = setup(200, JSON.stringify([amd64, arm64, aServiceFlavour({ owner: goOwner })].map(flavourToWire)))
+    const { gateway, requested } = setup(200, JSON.stringify([amd64, arm64, aServiceFlavour()].map(flavourToWire)))
     const answer = await gateway.listFlavours(aPeer({ id: 'go-node', protocol: 'fluidos-go' }), request('filter[architecture][match]=arm64'), 1000)
     expect(answer.results.map((r) => [r.flavour.id, r.route])).toEqual([['fluidos.eu-k8slice-arm', ['go-node']]])
     expect(requested).toEqual(['http://go-node.test/api/v2/flavors'])
