@@ -149,7 +149,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId) } : {}),
     },
     admin: { self, clock, flavours, reservations, contracts },
-    peers: { selfId: config.id, peers },
+    peers: { selfId: config.id, peers, probe: gateway, probeTimeoutMs: config.peerTimeoutMs },
     discovery,
     ...(aggregator ? { publication } : {}),
     chain: { ...chain, candidates },

@@ -1,17 +1,29 @@
 import * as z from 'zod'
-import type { Peer } from '../peers/model.ts'
+import type { PeerRegistration } from '../peers/register-peer.ts'
 import { PEER_PROTOCOLS, ROLES } from '../peers/model.ts'
 import { decodeWith } from './wire-object.ts'
 
+/** A registered peer, as the admin API shows it. */
 export const peerWire = z.strictObject({
   id: z.string().min(1).max(256),
   domain: z.string().max(256).default(''),
   role: z.enum(ROLES),
   baseUrl: z.string().min(1).max(2048),
-  protocol: z.enum(PEER_PROTOCOLS).default('rear-cloud'),
+  protocol: z.enum(PEER_PROTOCOLS),
+})
+
+/** A registration: without `protocol`, the base URL is probed for it. */
+export const peerRegistrationWire = peerWire.extend({ protocol: z.enum(PEER_PROTOCOLS).optional() })
+
+/** The answer to a registration: the peer and what probing its base URL found. */
+export const admittedPeerWire = peerWire.extend({
+  reachable: z.boolean(),
+  protocolSource: z.enum(['given', 'probed']),
+  probe: z.string(),
 })
 
 /** A peer registration (our admin API; `id` comes from the path when given there). */
-export function peerFromWire(body: unknown): Peer {
-  return decodeWith(peerWire, body, 'peer')
+export function peerRegistrationFromWire(body: unknown): PeerRegistration {
+  const wire = decodeWith(peerRegistrationWire, body, 'peer')
+  return { id: wire.id, domain: wire.domain, role: wire.role, baseUrl: wire.baseUrl, ...(wire.protocol ? { protocol: wire.protocol } : {}) }
 }

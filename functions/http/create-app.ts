@@ -8,12 +8,12 @@ import type { ProviderApiDeps } from './provider-routes.ts'
 import { providerRoutes } from './provider-routes.ts'
 import type { AdminDeps } from './admin-routes.ts'
 import type { Role } from '../../core/peers/model.ts'
-import type { PeerRepository } from '../../core/peers/ports.ts'
 import type { DiscoveryDeps } from '../../core/discovery/search-flavours.ts'
 import type { AcceptPublicationDeps } from '../../core/discovery/accept-publication.ts'
 import { discoveryRoutes } from './discovery-routes.ts'
 import { publicationRoutes, relayRoutes } from './relay-routes.ts'
 import { peerAdminRoutes } from './peer-admin-routes.ts'
+import type { PeerAdminDeps } from './peer-admin-routes.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
 import { chainRoutes, operationRoutes } from './chain-routes.ts'
@@ -26,7 +26,7 @@ export interface AppDeps {
   maxBodyBytes: number
   provider: ProviderApiDeps
   admin: AdminDeps
-  peers: { selfId: string; peers: PeerRepository }
+  peers: PeerAdminDeps
   discovery: DiscoveryDeps
   /** Supernodes and catalogs accept publications from providers. */
   publication?: AcceptPublicationDeps

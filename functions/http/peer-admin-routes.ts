@@ -1,13 +1,21 @@
 import { Hono } from 'hono'
 import { NotFoundError } from '../../core/shared/errors.ts'
-import type { PeerRepository } from '../../core/peers/ports.ts'
-import { registerPeer } from '../../core/peers/register-peer.ts'
-import { peerFromWire } from '../../core/wire/peer-codec.ts'
+import type { PeerProbe, PeerRepository } from '../../core/peers/ports.ts'
+import { admitPeer } from '../../core/peers/register-peer.ts'
+import { peerRegistrationFromWire } from '../../core/wire/peer-codec.ts'
 import type { AppEnv } from './env.ts'
 import { methodNotAllowed, readJson } from './middleware.ts'
 
+/** What the peer registry's operator API needs: the registry, and a probe for base URLs being registered. */
+export interface PeerAdminDeps {
+  selfId: string
+  peers: PeerRepository
+  probe: PeerProbe
+  probeTimeoutMs: number
+}
+
 /** Operator API for the peer registry: who this participant knows and how to reach them. */
-export function peerAdminRoutes(deps: { selfId: string; peers: PeerRepository }): Hono<AppEnv> {
+export function peerAdminRoutes(deps: PeerAdminDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.get('/admin/v1/peers', async (c) => c.json(await deps.peers.list()))
   app.all('/admin/v1/peers', methodNotAllowed(['GET']))
@@ -15,9 +23,10 @@ export function peerAdminRoutes(deps: { selfId: string; peers: PeerRepository })
   app.put('/admin/v1/peers/:id', async (c) => {
     const body = await readJson(c)
     const withId = typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, id: c.req.param('id') } : body
-    const peer = await registerPeer(deps.peers, deps.selfId, peerFromWire(withId))
-    c.get('logger').info('PEER_REGISTERED', { peerId: peer.id, role: peer.role, protocol: peer.protocol })
-    return c.json(peer)
+    const admitted = await admitPeer(deps, peerRegistrationFromWire(withId))
+    const { peer } = admitted
+    c.get('logger').info('PEER_REGISTERED', { peerId: peer.id, role: peer.role, protocol: peer.protocol, protocolSource: admitted.protocolSource, reachable: admitted.reachable })
+    return c.json({ ...peer, reachable: admitted.reachable, protocolSource: admitted.protocolSource, probe: admitted.probe })
   })
   app.get('/admin/v1/peers/:id', async (c) => {
     const peer = await deps.peers.get(c.req.param('id'))

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi'
 import * as z from 'zod'
 import { flavourWire } from '../../../core/wire/flavour-codec.ts'
 import { contractWire } from '../../../core/wire/contract-codec.ts'
-import { peerWire } from '../../../core/wire/peer-codec.ts'
+import { admittedPeerWire, peerRegistrationWire, peerWire } from '../../../core/wire/peer-codec.ts'
 import { failure, json } from './provider-docs.ts'
 
 /** Documents the operator API (bearer token when ADMIN_TOKEN is set): flavours, transactions, contracts, the peer registry. */
@@ -33,9 +33,13 @@ export function registerAdminDocs(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'put',
     path: '/admin/v1/peers/{id}',
-    summary: 'Register or replace a peer',
-    request: { params: id, body: json(peerWire.omit({ id: true }), 'Peer') },
-    responses: { 200: json(peerWire, 'Registered'), 400: failure('Invalid peer') },
+    summary: 'Register or replace a peer, probing its base URL first',
+    request: { params: id, body: json(peerRegistrationWire.omit({ id: true }), 'Peer; without protocol, the base URL is probed (/healthz, then /api/v2/flavors)') },
+    responses: {
+      200: json(admittedPeerWire, 'Registered, with what the probe found (a given protocol is stored even if the peer does not answer: reachable false)'),
+      400: failure('Invalid peer, or a rear-cloud base URL that answers as another participant or role'),
+      502: failure('No protocol given and the base URL answers neither as rear-cloud nor as a FLUIDOS Go node (PEER_UNREACHABLE); nothing stored'),
+    },
   })
   registry.registerPath({
     method: 'get',

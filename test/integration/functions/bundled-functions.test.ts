@@ -38,6 +38,7 @@ async function chainPeer() {
     let body = ''
     req.on('data', (chunk) => (body += chunk))
     req.on('end', () => {
+      if (req.method !== 'POST') return void res.writeHead(404).end()
       received.push(chainMessageFromWire(JSON.parse(body)))
       res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}')
     })
