@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest'
+import type { Role } from '../../../core/peers/model.ts'
+import type { FuzzRequest } from '../../support/fuzz-corpus.ts'
+import { fuzzCorpus } from '../../support/fuzz-corpus.ts'
+import { createFuzzParticipant } from '../../support/fuzz-participants.ts'
+
+const CONCURRENCY = 8
+const MIN_REQUESTS_PER_ROLE = 1_000
+
+/**
+ * Requests the suite knows are still mishandled, by label prefix, each with why. They are left out of
+ * the main run and checked by an `it.fails` of their own, which starts failing once they are fixed:
+ * then delete the entry.
+ */
+const KNOWN_GAPS: readonly { prefix: RegExp; why: string }[] = [
+  { prefix: /^(GET|PUT|DELETE) \/admin\/v1\/peers\/\{id\} path /, why: 'peer ids in the path are not bounded like other ids (500 on long ids; /, #, .., control characters registered)' },
+  { prefix: /^PUT \/admin\/v1\/peers\/\{id\} body \d+ \w+: a lone surrogate/, why: 'peer text fields accept lone surrogates' },
+  { prefix: /^(PUT|DELETE) \/rear\/v1\/publications\/\{publisherId\} path /, why: 'publisher ids in the path are not bounded like other ids (500 on long ids)' },
+]
+
+type Item = Record<string, unknown>
+
+interface Outcome {
+  request: FuzzRequest
+  status: number
+  body: string
+}
+
+const isKnownGap = (request: FuzzRequest) => KNOWN_GAPS.some((gap) => gap.prefix.test(request.label))
+
+describe.each<Role>(['node', 'supernode', 'catalog'])('malformed requests to a %s on DynamoDB Local', (role) => {
+  it('answers every one below 500, stays up and changes nothing in its table', async () => {
+    const { corpus, run, app } = await setup()
+    const requests = corpus.filter((request) => !isKnownGap(request))
+    expect(requests.length).toBeGreaterThanOrEqual(MIN_REQUESTS_PER_ROLE)
+
+    const { serverErrors, changed, accepted } = await run(requests)
+
+    expect.soft(serverErrors, `server errors:\n${serverErrors.join('\n')}`).toHaveLength(0)
+    expect(changed, `writes answered 2xx:\n${accepted.join('\n')}`).toEqual([])
+    expect((await app.request('/healthz')).status).toBe(200)
+    expect((await app.request('/api/v2/flavors')).status).toBe(200)
+  })
+
+  it.fails(`still mishandles the known gaps: ${KNOWN_GAPS.map((gap) => gap.why).join('; ')}`, async () => {
+    const { corpus, run } = await setup()
+    const { serverErrors, changed } = await run(corpus.filter(isKnownGap))
+    expect([...serverErrors, ...changed]).toEqual([])
+  })
+
+  function changes(before: Item[], after: Item[]): string[] {
+    const keyed = (items: Item[]) => new Map(items.map((item) => [`${item.pk} ${item.sk}`, JSON.stringify(item)]))
+    const [was, is] = [keyed(before), keyed(after)]
+    return [...new Set([...was.keys(), ...is.keys()])]
+      .filter((key) => was.get(key) !== is.get(key))
+      .map((key) => `${was.has(key) ? (is.has(key) ? 'changed' : 'removed') : 'added'} ${key}`)
+  }
+
+  async function inParallel(requests: readonly FuzzRequest[], send: (request: FuzzRequest) => Promise<Outcome>): Promise<Outcome[]> {
+    const outcomes: Outcome[] = []
+    let next = 0
+    const worker = async () => {
+      while (next < requests.length) outcomes.push(await send(requests[next++]!))
+    }
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+    return outcomes
+  }
+
+  async function setup() {
+    const participant = await createFuzzParticipant(role)
+    const corpus = fuzzCorpus(await participant.document(), { seed: 11, pathValue: participant.pathValue, bodies: participant.bodies, maxBodyBytes: participant.maxBodyBytes })
+    const send = async (request: FuzzRequest): Promise<Outcome> => {
+      const res = await participant.app.request(request.path, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }) })
+      return { request, status: res.status, body: await res.text() }
+    }
+    const run = async (requests: readonly FuzzRequest[]) => {
+      const before = await participant.snapshot()
+      const outcomes = await inParallel(requests, send)
+      return {
+        serverErrors: outcomes.filter((o) => o.status >= 500).map((o) => `${o.status} ${o.request.label}: ${o.body.slice(0, 200)}`),
+        changed: changes(before, await participant.snapshot()),
+        accepted: outcomes.filter((o) => o.status < 300 && o.request.method !== 'GET').map((o) => `${o.status} ${o.request.label}`),
+      }
+    }
+    return { ...participant, corpus, run }
+  }
+})

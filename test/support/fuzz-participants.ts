@@ -1,0 +1,124 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb'
+import type { NativeAttributeValue } from '@aws-sdk/lib-dynamodb'
+import { silentLogger } from '../../adapters/logging/json-logger.ts'
+import type { ChainMessage } from '../../core/chain/model.ts'
+import { publishFlavour } from '../../core/flavours/publish-flavour.ts'
+import type { Role } from '../../core/peers/model.ts'
+import { flavourToWire } from '../../core/wire/flavour-codec.ts'
+import { composeParticipant } from '../../functions/composition.ts'
+import { loadConfig } from '../../functions/config.ts'
+import { createApp } from '../../functions/http/create-app.ts'
+import { createTestTable } from './dynamo-test-table.ts'
+import { aK8SliceFlavour, aProvider, aServiceFlavour } from './factories.ts'
+import { FakeClock } from './fake-clock.ts'
+import type { OpenApiDocument } from './fuzz-corpus.ts'
+import { SequentialIds } from './sequential-ids.ts'
+
+const SELF = 'provider-1'
+const PUBLISHER = 'publisher-1'
+const buyer = (id: string) => ({ ID: id, IP: '127.0.0.1:30000', domain: 'consumer.local', additionalInformation: { liqoID: `liqo-${id}`, kubeconfig: 'a3ViZWNvbmZpZw==' } })
+const k8sliceReserve = { flavorID: 'provider.local-k8slice-0001', buyerID: buyer('consumer-1'), configuration: { type: 'k8slice', data: { cpu: '2', memory: '4Gi', pods: '10' } } }
+const serviceReserve = {
+  flavorID: 'provider.local-service-0001',
+  buyerID: buyer('consumer-2'),
+  configuration: { type: 'service', data: { hostingPolicy: 'Provider', configurationData: { username: 'u', password: 'p', database: 'd', options: { pool: [1, 2] } } } },
+}
+const published = aK8SliceFlavour({ id: 'publisher.local-k8slice-0001', owner: aProvider({ id: PUBLISHER, domain: 'publisher.local' }) })
+
+/** Valid bodies of each operation, which the corpus breaks; they name the seeded flavours, so a body that slipped through would show in the table. */
+function seedBodies(role: Role): Record<string, readonly unknown[]> {
+  return {
+    'POST /api/v2/reservations': [k8sliceReserve, serviceReserve],
+    'POST /api/v2/transactions/{id}/purchase': [{}, { liqoCredentials: { clusterID: 'liqo-c', kubeconfig: 'a3ViZQ==' }, ingressTelemetryEndpoint: { endpoint: 'http://t.local', intents: ['latency'] } }],
+    'POST /chain/v1/operations': [{ flavorID: 'provider.local-k8slice-0001', providerID: PUBLISHER, configuration: k8sliceReserve.configuration, deferPurchase: true }],
+    'POST /rear/v1/relay/list-flavours': [{ type: 'k8slice', selector: 'filter[cpu][range][min]=1', visited: ['consumer-node'], hopsLeft: 2, correlationId: 'fuzz-1', budgetMs: 500 }],
+    'POST /rear/v1/chain/messages': [
+      {
+        id: 'chain-fuzz#RESERVE#consumer-node',
+        chainId: 'chain-fuzz',
+        from: 'consumer-node',
+        to: SELF,
+        route: ['consumer-node', SELF],
+        replyTo: 'http://127.0.0.1:30000',
+        payload: { type: 'RESERVE', buyer: buyer('consumer-node'), flavorID: 'provider.local-k8slice-0001', providerID: SELF, configuration: k8sliceReserve.configuration },
+        sentAt: '2026-01-01T00:00:00.000Z',
+      },
+    ],
+    'POST /admin/v1/flavours': [flavourToWire(aK8SliceFlavour()), flavourToWire(aServiceFlavour())],
+    'PUT /admin/v1/peers/{id}': [{ role: role === 'node' ? 'supernode' : 'node', domain: 'publisher.local', baseUrl: 'http://127.0.0.1:9', protocol: 'rear-cloud' }],
+    'PUT /rear/v1/publications/{publisherId}': [{ flavors: [flavourToWire(published)] }],
+  }
+}
+
+/**
+ * A participant of `role` composed as in the cloud on its own DynamoDB Local table, with state to
+ * break requests against: two flavours, a live reservation, a contract, a registered peer and (on
+ * aggregators) its publication. Chain messages are recorded instead of queued; peers are unreachable.
+ */
+export async function createFuzzParticipant(role: Role) {
+  const table = await createTestTable(`fuzz-${role}`)
+  const queued: ChainMessage[] = []
+  const config = loadConfig({
+    REAR_ROLE: role,
+    PARTICIPANT_ID: SELF,
+    PARTICIPANT_DOMAIN: 'provider.local',
+    PARTICIPANT_ENDPOINT: '127.0.0.1:30001',
+    TABLE_NAME: table.tableName,
+    LIQO_CLUSTER_ID: 'liqo-provider',
+    PEERING_KUBECONFIG: 'cHJvdmlkZXIta3ViZWNvbmZpZw==',
+  })
+  const participant = composeParticipant(config, {
+    table,
+    clock: new FakeClock(),
+    ids: new SequentialIds(),
+    logger: silentLogger,
+    queues: { chain: { enqueue: async (message) => void queued.push(message) }, agent: { deployVirtualRouter: async () => {} } },
+    fetch: async (input) => Promise.reject(new Error(`no network in the fuzz suite: ${String(input)}`)),
+  })
+  const app = createApp(participant.app)
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await app.request(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }) })
+    if (res.status >= 300) throw new Error(`seeding ${method} ${path} answered ${res.status}: ${await res.text()}`)
+    return (await res.json()) as Record<string, string>
+  }
+
+  for (const flavour of [aK8SliceFlavour(), aServiceFlavour()]) await publishFlavour(participant.app.provider.flavours, flavour)
+  await participant.discovery.peers.put({ id: PUBLISHER, role: role === 'node' ? 'supernode' : 'node', domain: 'publisher.local', baseUrl: 'http://127.0.0.1:9', protocol: 'rear-cloud' })
+  const reserved = await call('POST', '/api/v2/reservations', k8sliceReserve)
+  const sold = await call('POST', '/api/v2/reservations', serviceReserve)
+  const contract = await call('POST', `/api/v2/transactions/${sold.transactionID}/purchase`, { liqoCredentials: { clusterID: 'liqo-consumer-2', kubeconfig: 'a3ViZQ==' } })
+  if (role !== 'node') await call('PUT', `/rear/v1/publications/${PUBLISHER}`, { flavors: [flavourToWire(published)] })
+
+  const ids: Record<string, string> = {
+    '/api/v2/flavors/{type}': 'k8slice',
+    '/discovery/v1/flavors/{type}': 'k8slice',
+    '/api/v2/transactions/{id}/purchase': reserved.transactionID!,
+    '/admin/v1/transactions/{id}': reserved.transactionID!,
+    '/admin/v1/contracts/{id}': contract.contractID!,
+    '/admin/v1/peers/{id}': PUBLISHER,
+    '/rear/v1/publications/{publisherId}': PUBLISHER,
+  }
+  const bodies = seedBodies(role)
+
+  /** Every item of the participant's table, in key order: what a bad request must leave as it was. */
+  async function snapshot(): Promise<Record<string, NativeAttributeValue>[]> {
+    const items: Record<string, NativeAttributeValue>[] = []
+    let start: Record<string, NativeAttributeValue> | undefined
+    do {
+      const page = await table.client.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }))
+      items.push(...(page.Items ?? []))
+      start = page.LastEvaluatedKey
+    } while (start)
+    return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`))
+  }
+
+  return {
+    app,
+    queued,
+    snapshot,
+    maxBodyBytes: config.maxBodyBytes,
+    document: async () => (await (await app.request('/openapi.json')).json()) as OpenApiDocument,
+    pathValue: (template: string, _name: string) => ids[template] ?? 'fuzz-absent-id',
+    bodies: (method: string, template: string) => bodies[`${method} ${template}`] ?? [],
+  }
+}
