@@ -148,7 +148,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       purchase,
       ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId) } : {}),
     },
-    admin: { self, clock, flavours, reservations, contracts },
+    admin: { self, clock, flavours, reservations, contracts, candidates, ...(aggregator ? { published } : {}) },
     peers: { selfId: config.id, peers, probe: gateway, probeTimeoutMs: config.peerTimeoutMs },
     discovery,
     ...(aggregator ? { publication } : {}),

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb'
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { SupportedFlavourType } from '../../core/flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
 import type { RemoteFlavour } from '../../core/discovery/model.ts'
@@ -8,7 +8,7 @@ import { flavourToWire } from '../../core/wire/flavour-codec.ts'
 import type { TableContext } from './document-client.ts'
 import { flavourFromWireText } from './item-mappers.ts'
 import type { RemoteKind } from './table-schema.ts'
-import { TTL_ATTRIBUTE, index, key } from './table-schema.ts'
+import { GSI1, TTL_ATTRIBUTE, index, key } from './table-schema.ts'
 import { queryIndexPartition } from './query-index.ts'
 
 const BATCH = 25
@@ -85,6 +85,24 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
 
   async listFresh(type: SupportedFlavourType, now: Date): Promise<RemoteFlavour[]> {
     return (await this.listAll(type)).filter((entry) => entry.expiresAt > now)
+  }
+
+  async page(type: SupportedFlavourType, options: { limit: number; after?: string }): Promise<RemoteFlavour[]> {
+    const partition = index.remoteFlavours(this.kind, type)
+    const { Items } = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.table.tableName,
+        IndexName: GSI1.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': GSI1.partition },
+        ExpressionAttributeValues: { ':pk': partition },
+        Limit: options.limit,
+        ...(options.after === undefined
+          ? {}
+          : { ExclusiveStartKey: { ...key.remoteFlavour(this.kind, options.after), [GSI1.partition]: partition, [GSI1.sort]: options.after } }),
+      }),
+    )
+    return (Items ?? []).map((item) => this.fromItem(item))
   }
 
   async removeStale(now: Date): Promise<number> {

@@ -15,6 +15,8 @@ export interface RemoteFlavourRepository {
   removeStale(now: Date): Promise<number>
   /** Drops the entry of `flavourId` by `providerId`, if any: it was sold or superseded. */
   forget(providerId: string, flavourId: string): Promise<void>
+  /** Entries of a type, stale ones too, in (provider, flavour) order after `after`: what an operator pages through. */
+  page(type: SupportedFlavourType, options: { limit: number; after?: string }): Promise<RemoteFlavour[]>
 }
 
 /** Flavours providers published to this supernode or catalog; each publisher owns one set. */

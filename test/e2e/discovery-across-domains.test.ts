@@ -41,6 +41,24 @@ describe('discovery across domains over HTTP', () => {
     ])
   })
 
+  it('shows operators what each participant learnt, page by page, with routes and ages', async () => {
+    const { url } = await setup()
+    type Listed = { entries: { flavorID: string; route: string[]; ageSeconds: number }[]; next: string | null }
+    const list = async (id: string, path: string) => (await (await fetch(`${url(id)}${path}`)).json()) as Listed
+    const first = await list('consumer-node', '/admin/v1/candidates?limit=1')
+    const second = await list('consumer-node', `/admin/v1/candidates?limit=1&cursor=${first.next}`)
+    expect([...first.entries, ...second.entries].map((e) => [e.flavorID, e.route])).toEqual([
+      ['provider.local-k8slice-a001', ['consumer-supernode', 'provider-supernode', 'provider-node']],
+      ['provider.local-k8slice-g001', ['consumer-supernode', 'provider-supernode', 'provider-node']],
+    ])
+    const published = await list('provider-supernode', '/admin/v1/publications?type=k8slice')
+    expect(published.entries.map((e) => [e.flavorID, e.route])).toEqual([
+      ['provider.local-k8slice-a001', ['provider-node']],
+      ['provider.local-k8slice-g001', ['provider-node']],
+    ])
+    expect(published.entries.every((e) => e.ageSeconds >= 0 && e.ageSeconds < 60)).toBe(true)
+  })
+
   it('lists through a supernode for a request shaped exactly like the Go client', async () => {
     const { url } = await setup()
     const res = await fetch(`${url('consumer-supernode')}/api/v2/flavors/k8slice?filter[architecture][match]=amd64&filter[cpu][range][min]=2&filter[memory][range][min]=4Gi`)

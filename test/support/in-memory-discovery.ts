@@ -41,6 +41,12 @@ export class InMemoryRemoteFlavours implements PublishedFlavourRepository {
     this.entries.delete(`${providerId}#${flavourId}`)
   }
 
+  async page(type: SupportedFlavourType, options: { limit: number; after?: string }): Promise<RemoteFlavour[]> {
+    const after = options.after
+    const listed = [...this.entries.values()].filter((e) => e.flavour.spec.type === type && (after === undefined || providerKey(e.flavour) > after))
+    return listed.sort(byProviderKey).slice(0, options.limit)
+  }
+
   async removeStale(now: Date): Promise<number> {
     const stale = [...this.entries].filter(([, e]) => e.expiresAt <= now)
     stale.forEach(([key]) => this.entries.delete(key))

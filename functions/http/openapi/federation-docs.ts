@@ -7,6 +7,7 @@ import { operationRequestWire } from '../../../core/wire/operation-codec.ts'
 import { publicationWire } from '../../../core/wire/publication-codec.ts'
 import { relayAnswerWire, relayRequestWire } from '../../../core/wire/relay-codec.ts'
 import { failure, flavourTypeParams, json, selectorParameters } from './provider-docs.ts'
+import { registerPublicationAdminDocs } from './admin-docs.ts'
 
 const id = z.object({ id: z.string() })
 const publisherId = z.object({ publisherId: z.string() })
@@ -100,6 +101,7 @@ function registerNodeDocs(registry: OpenAPIRegistry): void {
 }
 
 function registerPublicationDocs(registry: OpenAPIRegistry): void {
+  registerPublicationAdminDocs(registry)
   registry.registerPath({
     method: 'put',
     path: '/rear/v1/publications/{publisherId}',
