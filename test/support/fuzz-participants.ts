@@ -87,7 +87,8 @@ export async function createFuzzParticipant(role: Role) {
   const reserved = await call('POST', '/api/v2/reservations', k8sliceReserve)
   const sold = await call('POST', '/api/v2/reservations', serviceReserve)
   const contract = await call('POST', `/api/v2/transactions/${sold.transactionID}/purchase`, { liqoCredentials: { clusterID: 'liqo-consumer-2', kubeconfig: 'a3ViZQ==' } })
-  if (role !== 'node') await call('PUT', `/rear/v1/publications/${PUBLISHER}`, { flavors: [flavourToWire(published)] })
+  const now = new Date('2026-01-01T00:00:00Z')
+  await participant.discovery.published?.put([{ flavour: published, route: [PUBLISHER], seenAt: now, expiresAt: new Date(now.getTime() + 3_600_000) }])
 
   const ids: Record<string, string> = {
     '/api/v2/flavors/{type}': 'k8slice',
