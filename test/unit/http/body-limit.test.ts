@@ -26,6 +26,7 @@ describe('body limit over a kept-alive connection', () => {
     expect(JSON.parse(refused.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
     const next = await send('GET', '/healthz')
     expect(next.status).toBe(200)
+    expect(refused.localPort).toBeGreaterThan(0)
     expect(next.localPort).toBe(refused.localPort)
   })
 
@@ -60,13 +61,14 @@ describe('body limit over a kept-alive connection', () => {
         const headers: Record<string, string> = { 'Content-Type': 'application/json' }
         if (body && !chunked) headers['Content-Length'] = String(body.length)
         const request = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+          const localPort = res.socket?.localPort
           const chunks: Buffer[] = []
           res.on('data', (chunk: Buffer) => chunks.push(chunk))
           res.on('end', () =>
             resolve({
               status: res.statusCode ?? 0,
               connection: res.headers.connection,
-              localPort: res.socket?.localPort,
+              localPort,
               body: Buffer.concat(chunks).toString(),
             }),
           )
