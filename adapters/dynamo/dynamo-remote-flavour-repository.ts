@@ -1,7 +1,7 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb'
 import type { SupportedFlavourType } from '../../core/flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../../core/flavours/model.ts'
-import type { RemoteFlavour } from '../../core/discovery/model.ts'
+import type { PendingPublication, RemoteFlavour } from '../../core/discovery/model.ts'
 import { providerKey } from '../../core/discovery/model.ts'
 import type { PublishedFlavourRepository } from '../../core/discovery/ports.ts'
 import { flavourToWire } from '../../core/wire/flavour-codec.ts'
@@ -12,6 +12,8 @@ import { GSI1, TTL_ATTRIBUTE, index, key } from './table-schema.ts'
 import { queryIndexPartition } from './query-index.ts'
 
 const BATCH = 25
+
+const pendingKey = (publisherId: string) => ({ ...key.publisherSet(publisherId), sk: 'PENDING' })
 
 /** One entry per (provider, flavour), the latest seen: BatchWriteItem refuses a request naming one key twice. */
 function latestPerProvider(entries: readonly RemoteFlavour[]): RemoteFlavour[] {
@@ -116,14 +118,30 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
   }
 
   /** The publisher's set is remembered as a manifest of keys, so replacing it never scans the others. */
-  async replaceSet(publisherId: string, entries: readonly RemoteFlavour[]): Promise<{ withdrawn: number }> {
+  async replaceSet(publisherId: string, entries: readonly RemoteFlavour[], earlier: readonly string[] = []): Promise<{ withdrawn: number }> {
     const manifestKey = key.publisherSet(publisherId)
     const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: manifestKey, ConsistentRead: true }))
-    const keep = new Set(entries.map((e) => providerKey(e.flavour)))
+    const keep = new Set([...earlier, ...entries.map((e) => providerKey(e.flavour))])
     const gone = ((Item?.keys as string[] | undefined) ?? []).filter((k) => !keep.has(k))
     await this.put(entries)
     await this.writeBatches(gone.map((k) => ({ DeleteRequest: { Key: key.remoteFlavour(this.kind, k) } })))
     await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: { ...manifestKey, kind: 'publisher-set', keys: [...keep] } }))
+    await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: pendingKey(publisherId) }))
     return { withdrawn: gone.length }
+  }
+
+  async pendingPublication(publisherId: string): Promise<PendingPublication | undefined> {
+    const { Item } = await this.table.client.send(new GetCommand({ TableName: this.table.tableName, Key: pendingKey(publisherId), ConsistentRead: true }))
+    if (!Item) return undefined
+    return { publication: Item.publication as string, count: Number(Item.count), received: Number(Item.received), keys: (Item.keys as string[] | undefined) ?? [] }
+  }
+
+  /**
+   * The publication in progress sits beside the publisher's manifest, so the two key lists never share
+   * one item's 400 KB; one cut short is cleaned up by DynamoDB's TTL a day later, or replaced by the next.
+   */
+  async putPart(publisherId: string, entries: readonly RemoteFlavour[], pending: PendingPublication): Promise<void> {
+    await this.put(entries)
+    await this.table.client.send(new PutCommand({ TableName: this.table.tableName, Item: { ...pendingKey(publisherId), kind: 'pending-publication', ...pending, [TTL_ATTRIBUTE]: Math.floor(Date.now() / 1000) + 86_400 } }))
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { PeerUnavailableError, isRearError } from '../../core/shared/errors.ts'
 import { callPeer, readPeerJson } from './call-peer.ts'
 import type { Flavour } from '../../core/flavours/model.ts'
@@ -9,7 +10,7 @@ import type { Peer, PeerProtocol } from '../../core/peers/model.ts'
 import { ROLES } from '../../core/peers/model.ts'
 import type { ProbeAnswer, PeerProbe } from '../../core/peers/ports.ts'
 import { flavourFromWire } from '../../core/wire/flavour-codec.ts'
-import { publicationToWire } from '../../core/wire/publication-codec.ts'
+import { publicationBodies } from '../../core/wire/publication-codec.ts'
 import { relayAnswerFromWire, relayRequestToWire } from '../../core/wire/relay-codec.ts'
 
 export const RELAY_PATH = '/rear/v1/relay/list-flavours'
@@ -65,9 +66,12 @@ export class HttpPeerGateway implements PeerGateway, PublicationGateway, PeerPro
     return { results: matching.map((flavour) => ({ flavour, route: [peer.id] })), failed: [] }
   }
 
+  /** The set in one body, or in parts of at most 128 KiB sent one after the other; the last part withdraws the rest. */
   async publish(peer: Peer, publisherId: string, flavours: readonly Flavour[], timeoutMs: number): Promise<void> {
-    const response = await this.call(peer, publicationPath(publisherId), { method: 'PUT', body: JSON.stringify(publicationToWire(flavours)) }, timeoutMs)
-    await response.body?.cancel()
+    for (const body of publicationBodies(flavours, randomUUID())) {
+      const response = await this.call(peer, publicationPath(publisherId), { method: 'PUT', body }, timeoutMs)
+      await response.body?.cancel()
+    }
   }
 
   async probe(target: { id: string; baseUrl: string }, protocol: PeerProtocol | undefined, timeoutMs: number): Promise<ProbeAnswer> {

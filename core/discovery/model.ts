@@ -61,6 +61,24 @@ export interface RelayAnswer {
   failed: PeerFailure[]
 }
 
+/** The most flavours one publication may carry across its parts: the publisher set is kept as one list of keys. */
+export const MAX_PUBLISHED_FLAVOURS = 5_000
+
+/** Which part of a publication sent in several this is: parts share the publication id and arrive in order, 1 to `count`. */
+export interface PublicationPart {
+  publication: string
+  index: number
+  count: number
+}
+
+/** A publication whose last part has not arrived: the parts received so far and the keys they named. */
+export interface PendingPublication {
+  publication: string
+  count: number
+  received: number
+  keys: string[]
+}
+
 export const providerKey = (flavour: Flavour): string => `${flavour.owner.id || flavour.providerId}#${flavour.id}`
 
 const filterText = (filter: QuantityFilter | StringFilter): string[] =>

@@ -1,6 +1,6 @@
 import type { SupportedFlavourType } from '../flavours/model.ts'
 import type { Peer } from '../peers/model.ts'
-import type { RelayAnswer, RelayRequest, RemoteFlavour } from './model.ts'
+import type { PendingPublication, RelayAnswer, RelayRequest, RemoteFlavour } from './model.ts'
 
 /**
  * Remote flavours a participant keeps: its Peering Candidates (found by discovery) or, on a supernode
@@ -21,8 +21,15 @@ export interface RemoteFlavourRepository {
 
 /** Flavours providers published to this supernode or catalog; each publisher owns one set. */
 export interface PublishedFlavourRepository extends RemoteFlavourRepository {
-  /** Makes `entries` the publisher's whole set: new ones added, listed ones refreshed, others withdrawn. */
-  replaceSet(publisherId: string, entries: readonly RemoteFlavour[]): Promise<{ withdrawn: number }>
+  /**
+   * Makes `entries`, plus the entries keyed in `keep` (earlier parts of the same publication), the
+   * publisher's whole set: new ones added, listed ones refreshed, others withdrawn. Ends any pending publication.
+   */
+  replaceSet(publisherId: string, entries: readonly RemoteFlavour[], keep?: readonly string[]): Promise<{ withdrawn: number }>
+  /** The publication in progress from this publisher, if any. */
+  pendingPublication(publisherId: string): Promise<PendingPublication | undefined>
+  /** Adds or refreshes one part's entries (withdrawing nothing) and records the publication in progress. */
+  putPart(publisherId: string, entries: readonly RemoteFlavour[], pending: PendingPublication): Promise<void>
 }
 
 /** Sends LIST_FLAVOURS to a peer in its own protocol; rejects on timeout, transport error or bad answer. */

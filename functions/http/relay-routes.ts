@@ -21,13 +21,13 @@ export function relayRoutes(deps: DiscoveryDeps): Hono<AppEnv> {
   return app
 }
 
-/** Providers push their flavour sets to supernodes and catalogs (REFRESH / WITHDRAW). */
+/** Providers push their flavour sets to supernodes and catalogs (REFRESH / WITHDRAW), whole or in ordered parts. */
 export function publicationRoutes(deps: AcceptPublicationDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.put('/rear/v1/publications/:publisherId', async (c) => {
-    const flavours = publicationFromWire(await readJson(c))
-    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, c.req.param('publisherId'), flavours)
-    return c.json({ accepted: result.accepted, withdrawn: result.withdrawn, expiresAt: result.expiresAt.toISOString() })
+    const { flavours, part } = publicationFromWire(await readJson(c))
+    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, c.req.param('publisherId'), flavours, part)
+    return c.json({ accepted: result.accepted, withdrawn: result.withdrawn, complete: result.complete, expiresAt: result.expiresAt.toISOString() })
   })
   app.delete('/rear/v1/publications/:publisherId', async (c) => {
     const result = await acceptPublication({ ...deps, logger: c.get('logger') }, c.req.param('publisherId'), [])

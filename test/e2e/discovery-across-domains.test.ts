@@ -4,7 +4,8 @@ import { startTestFederation } from '../support/test-federation.ts'
 import { registerPeer } from '../../core/peers/register-peer.ts'
 import { startBrokenServer, startGoNode, startSilentServer } from '../support/peer-servers.ts'
 import type { TestServer } from '../support/peer-servers.ts'
-import { aPeer } from '../support/factories.ts'
+import { aK8SliceFlavour, aPeer, aProvider } from '../support/factories.ts'
+import { HttpPeerGateway } from '../../adapters/http/http-peer-gateway.ts'
 
 const PEER_TIMEOUT_MS = 600
 const goFlavour = JSON.parse(readFileSync(new URL('../fixtures/wire/go-k8slice-flavor.json', import.meta.url), 'utf8'))
@@ -119,6 +120,20 @@ describe('discovery across domains over HTTP', () => {
     expect(again.map((c) => c.flavor.flavorID).sort()).toEqual(first.map((c) => c.flavor.flavorID).sort())
     await discover(`fresh=true&${selector}`)
     expect(goNode.requests).toHaveLength(2)
+  })
+
+  it('takes a publication of 503 flavours in parts, and withdraws what the next one leaves out', async () => {
+    const { federation } = await setup({ fresh: true })
+    const participant = (id: string) => federation.participants.find((p) => p.spec.id === id)!.participant
+    const supernode = (await participant('provider-node').discovery.peers.get('provider-supernode'))!
+    const owner = aProvider({ id: 'provider-node', domain: 'provider.local' })
+    const many = Array.from({ length: 503 }, (_, i) => aK8SliceFlavour({ id: `provider.local-k8slice-b${String(i).padStart(4, '0')}`, owner }))
+    const gateway = new HttpPeerGateway('provider-node')
+    const published = async () => (await participant('provider-supernode').discovery.published!.listFresh('k8slice', new Date())).length
+    await gateway.publish(supernode, 'provider-node', many, 5_000)
+    expect(await published()).toBe(503)
+    await gateway.publish(supernode, 'provider-node', many.slice(50), 5_000)
+    expect(await published()).toBe(453)
   })
 
   it.each([

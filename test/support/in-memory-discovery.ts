@@ -1,5 +1,5 @@
 import type { SupportedFlavourType } from '../../core/flavours/model.ts'
-import type { RemoteFlavour } from '../../core/discovery/model.ts'
+import type { PendingPublication, RemoteFlavour } from '../../core/discovery/model.ts'
 import { providerKey } from '../../core/discovery/model.ts'
 import type { PublishedFlavourRepository } from '../../core/discovery/ports.ts'
 import type { Peer } from '../../core/peers/model.ts'
@@ -28,6 +28,7 @@ const byProviderKey = (a: RemoteFlavour, b: RemoteFlavour) => {
 export class InMemoryRemoteFlavours implements PublishedFlavourRepository {
   readonly entries = new Map<string, RemoteFlavour>()
   private readonly sets = new Map<string, string[]>()
+  private readonly pending = new Map<string, PendingPublication>()
 
   async put(entries: readonly RemoteFlavour[]): Promise<void> {
     for (const entry of latestPerProvider(entries)) this.entries.set(providerKey(entry.flavour), entry)
@@ -53,13 +54,24 @@ export class InMemoryRemoteFlavours implements PublishedFlavourRepository {
     return stale.length
   }
 
-  async replaceSet(publisherId: string, entries: readonly RemoteFlavour[]): Promise<{ withdrawn: number }> {
-    const keep = new Set(entries.map((e) => providerKey(e.flavour)))
+  async replaceSet(publisherId: string, entries: readonly RemoteFlavour[], earlier: readonly string[] = []): Promise<{ withdrawn: number }> {
+    const keep = new Set([...earlier, ...entries.map((e) => providerKey(e.flavour))])
     const gone = (this.sets.get(publisherId) ?? []).filter((key) => !keep.has(key))
     await this.put(entries)
     gone.forEach((key) => this.entries.delete(key))
     this.sets.set(publisherId, [...keep])
+    this.pending.delete(publisherId)
     return { withdrawn: gone.length }
+  }
+
+  async pendingPublication(publisherId: string): Promise<PendingPublication | undefined> {
+    const pending = this.pending.get(publisherId)
+    return pending && { ...pending, keys: [...pending.keys] }
+  }
+
+  async putPart(publisherId: string, entries: readonly RemoteFlavour[], pending: PendingPublication): Promise<void> {
+    await this.put(entries)
+    this.pending.set(publisherId, { ...pending, keys: [...pending.keys] })
   }
 }
 

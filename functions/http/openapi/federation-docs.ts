@@ -106,11 +106,21 @@ function registerPublicationDocs(registry: OpenAPIRegistry): void {
     method: 'put',
     path: '/rear/v1/publications/{publisherId}',
     summary: 'A provider publishes its whole flavour set (supernodes and catalogs)',
-    request: { params: publisherId, body: json(publicationWire, 'The set; flavours left out are withdrawn') },
+    request: {
+      params: publisherId,
+      body: json(
+        publicationWire,
+        'The set, whole or (over 128 KiB) in parts 1..count of one publication id sent in order; flavours no part names are withdrawn when the last part arrives; at most 5,000 flavours in all',
+      ),
+    },
     responses: {
-      200: json(z.object({ accepted: z.number(), withdrawn: z.number(), expiresAt: z.string() }), 'Accepted until expiresAt unless refreshed'),
-      400: failure('Malformed publication'),
+      200: json(
+        z.object({ accepted: z.number(), withdrawn: z.number(), complete: z.boolean(), expiresAt: z.string() }),
+        'Accepted until expiresAt unless refreshed; complete once the last part arrived',
+      ),
+      400: failure('Malformed publication, or more than 5,000 flavours (PUBLICATION_TOO_LARGE)'),
       403: failure('Not a registered peer, or a flavour it does not own'),
+      409: failure('A part out of order (PUBLICATION_OUT_OF_ORDER); send the publication again from part 1'),
     },
   })
   registry.registerPath({

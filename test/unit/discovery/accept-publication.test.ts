@@ -37,6 +37,39 @@ describe(acceptPublication.name, () => {
     await expect(acceptPublication(deps, 'provider-node', [foreign])).rejects.toBeInstanceOf(ForbiddenError)
   })
 
+  it('adds each part of a publication at once and withdraws only when the last part arrives', async () => {
+    const { deps, published } = setup()
+    await acceptPublication(deps, 'provider-node', [flavour('a'), flavour('b')])
+    const first = await acceptPublication(deps, 'provider-node', [flavour('b'), flavour('c')], { publication: 'p2', index: 1, count: 2 })
+    expect(first).toMatchObject({ accepted: 2, withdrawn: 0, complete: false })
+    expect([...published.entries.keys()].sort()).toEqual(['provider-node#a', 'provider-node#b', 'provider-node#c'])
+    const last = await acceptPublication(deps, 'provider-node', [flavour('d')], { publication: 'p2', index: 2, count: 2 })
+    expect(last).toMatchObject({ accepted: 1, withdrawn: 1, complete: true })
+    expect([...published.entries.keys()].sort()).toEqual(['provider-node#b', 'provider-node#c', 'provider-node#d'])
+  })
+
+  it.each([
+    ['a later part of an unknown publication', [{ publication: 'p9', index: 2, count: 2 }]],
+    ['a part twice', [{ publication: 'p2', index: 1, count: 3 }, { publication: 'p2', index: 2, count: 3 }, { publication: 'p2', index: 2, count: 3 }]],
+    ['a part that changes the count', [{ publication: 'p2', index: 1, count: 3 }, { publication: 'p2', index: 2, count: 2 }]],
+  ])('refuses %s, withdrawing nothing', async (_, parts) => {
+    const { deps, published } = setup()
+    await acceptPublication(deps, 'provider-node', [flavour('a')])
+    const sent = parts.map((part) => () => acceptPublication(deps, 'provider-node', [flavour(`x${part.index}`)], part))
+    for (const send of sent.slice(0, -1)) await send()
+    await expect(sent.at(-1)!()).rejects.toMatchObject({ code: 'PUBLICATION_OUT_OF_ORDER' })
+    expect(published.entries.has('provider-node#a')).toBe(true)
+  })
+
+  it('refuses a publication of more than 5,000 flavours across its parts', async () => {
+    const { deps } = setup()
+    const many = (from: number) => Array.from({ length: 2_600 }, (_, i) => flavour(`f${from + i}`))
+    await acceptPublication(deps, 'provider-node', many(0), { publication: 'big', index: 1, count: 2 })
+    await expect(acceptPublication(deps, 'provider-node', many(2_600), { publication: 'big', index: 2, count: 2 })).rejects.toMatchObject({
+      code: 'PUBLICATION_TOO_LARGE',
+    })
+  })
+
   it('publishes to catalogs and to supernodes of its own domain only', async () => {
     const store = new InMemoryProviderStore()
     await publishFlavour(store.flavourRepository, flavour('a'))
