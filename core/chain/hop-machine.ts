@@ -16,7 +16,7 @@ import type {
   TimelineEvent,
   UpstreamHop,
 } from './model.ts'
-import { hasDownstream, hasUpstream, messageId } from './model.ts'
+import { MAX_REASON, hasDownstream, hasUpstream, messageId } from './model.ts'
 
 /** The knobs of the chain, per participant. */
 export interface ChainSettings {
@@ -286,7 +286,8 @@ const deadlinePassed = (phase: Phase): Handler<'DEADLINE'> => (hop, _event, ctx)
   fail(note(hop, ctx, 'DEADLINE_PASSED', hop.deadline?.toISOString()), ctx, { failure: timeoutFailure(hop, ctx), phase, releaseDownstream: true })
 
 /** Releases this hop and everything below it; a provider gives back its hold, or undoes its sale. */
-function releaseAll(hop: Hop, ctx: DecideContext, reason: string): Decision {
+function releaseAll(hop: Hop, ctx: DecideContext, why: string): Decision {
+  const reason = why.slice(0, MAX_REASON)
   const commands: HopCommand[] = toDownstream(hop, ctx, { type: 'RELEASE', reason })
   if (hop.position === 'provider' && hop.transactionId) {
     commands.push(hop.state === 'purchased' ? { kind: 'undo-sale', transactionId: hop.transactionId } : { kind: 'release-here', transactionId: hop.transactionId })

@@ -6,6 +6,9 @@ import type { HopEffects, NetworkEvent } from './ports.ts'
 export const CHAIN_MESSAGE_TYPES = ['RESERVE', 'RESERVE_OK', 'RESERVE_FAIL', 'PURCHASE', 'PURCHASE_OK', 'PURCHASE_FAIL', 'RELEASE', 'TIMEOUT'] as const
 export type ChainMessageType = (typeof CHAIN_MESSAGE_TYPES)[number]
 
+/** Failure and release reasons are cut to this many characters before they travel. */
+export const MAX_REASON = 1024
+
 export interface ChainFailure {
   /** The participant where the chain broke. */
   hop: string

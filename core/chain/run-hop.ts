@@ -8,7 +8,7 @@ import type { ChainDeps } from './chain-deps.ts'
 import type { DecideContext } from './hop-machine.ts'
 import { decide } from './hop-machine.ts'
 import type { ChainFailure, ChainMessage, Hop, HopCommand, HopEvent, OutboxEntry } from './model.ts'
-import { hasDownstream, hasUpstream } from './model.ts'
+import { MAX_REASON, hasDownstream, hasUpstream } from './model.ts'
 import type { HopEffects } from './ports.ts'
 
 /** How long a FLUIDOS Go transaction holds when its receipt carries no expiry (the Go node's is 1 h). */
@@ -16,8 +16,10 @@ export const GO_TRANSACTION_TTL_MS = 3_600_000
 /** Save rounds a drain may take against concurrent writers before leaving the rest to redelivery. */
 const MAX_DRAIN_ROUNDS = 8
 
-const failureFrom = (hop: string, error: unknown): ChainFailure =>
-  isRearError(error) ? { hop, code: error.code, reason: error.message } : { hop, code: 'INTERNAL', reason: error instanceof Error ? error.message : String(error) }
+const failureFrom = (hop: string, error: unknown): ChainFailure => {
+  const reason = (error instanceof Error ? error.message : String(error)).slice(0, MAX_REASON)
+  return isRearError(error) ? { hop, code: error.code, reason } : { hop, code: 'INTERNAL', reason }
+}
 
 function downstreamOf(hop: Hop | undefined, event: HopEvent, self: string): string | undefined {
   if (hop) return hasDownstream(hop) ? hop.downstream : undefined

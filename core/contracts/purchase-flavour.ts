@@ -3,7 +3,7 @@ import type { Clock, IdGenerator, Logger } from '../shared/ports.ts'
 import { hotItemContentionRetry, retryOnContention } from '../shared/retry.ts'
 import type { Allocation } from '../allocations/model.ts'
 import type { Cluster } from '../cluster/ports.ts'
-import type { K8SliceConfiguration, K8SliceFlavour, NodeIdentity } from '../flavours/model.ts'
+import type { Flavour, K8SliceConfiguration, K8SliceFlavour, NodeIdentity } from '../flavours/model.ts'
 import { isK8Slice, isService } from '../flavours/model.ts'
 import { remainderOf, resolveConfiguration } from '../flavours/partitioning.ts'
 import type { FlavourRepository } from '../flavours/ports.ts'
@@ -26,7 +26,13 @@ export interface PurchaseDeps {
   contractTtlMs: number
 }
 
-const slug = (id: string) => id.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase()
+/** Ids we derive stay within the wire's 256-character id bound: the derived part is cut to leave room for prefix and suffix. */
+const MAX_DERIVED = 200
+const slug = (id: string) => id.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase().slice(0, MAX_DERIVED)
+
+/** The id of a flavour that replaces `flavour` in its lineage (a remainder, or a flavour grown back). */
+export const lineageFlavourId = (flavour: Flavour, self: NodeIdentity, hex: string) =>
+  `${(flavour.owner.domain || self.domain).toLowerCase().slice(0, MAX_DERIVED)}-k8slice-${hex}`
 
 async function existingContract(deps: PurchaseDeps, tx: Transaction): Promise<Contract> {
   const contract = tx.contractId ? await deps.contracts.get(tx.contractId) : undefined
@@ -67,7 +73,7 @@ async function k8sliceReplacement(deps: PurchaseDeps, tx: Transaction, now: Date
   const current = pool.currentFlavourId ? await deps.flavours.get(pool.currentFlavourId) : undefined
   if (!current || !isK8Slice(current.flavour)) return { pool }
   const configuration = (await resolveConfiguration(tx.flavour, tx.configuration)) as K8SliceConfiguration
-  const newId = `${(current.flavour.owner.domain || deps.self.domain).toLowerCase()}-k8slice-${deps.ids.hex(8)}`
+  const newId = lineageFlavourId(current.flavour, deps.self, deps.ids.hex(8))
   const remainder = remainderOf(current.flavour as K8SliceFlavour, configuration, newId, now)
   return { pool, replacement: { retiredFlavourId: current.flavour.id, ...(remainder ? { remainder } : {}) } }
 }

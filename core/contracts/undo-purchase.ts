@@ -3,6 +3,7 @@ import { isK8Slice } from '../flavours/model.ts'
 import { resolveConfiguration } from '../flavours/partitioning.ts'
 import { hotItemContentionRetry, retryOnContention } from '../shared/retry.ts'
 import type { PurchaseDeps } from './purchase-flavour.ts'
+import { lineageFlavourId } from './purchase-flavour.ts'
 import type { UndoPlan } from './ports.ts'
 
 /** `flavour` grown by what `configuration` took out of it: the inverse of `remainderOf`. */
@@ -37,7 +38,7 @@ async function plan(deps: PurchaseDeps, transactionId: string): Promise<UndoPlan
   if (!pool) return base
   const current = pool.currentFlavourId ? await deps.flavours.get(pool.currentFlavourId) : undefined
   const configuration = (await resolveConfiguration(tx.flavour, tx.configuration)) as K8SliceConfiguration
-  const newId = `${(tx.flavour.owner.domain || deps.self.domain).toLowerCase()}-k8slice-${deps.ids.hex(8)}`
+  const newId = lineageFlavourId(tx.flavour, deps.self, deps.ids.hex(8))
   const restored: Flavour =
     current && isK8Slice(current.flavour) ? grownBy(current.flavour, configuration, newId, now) : soldPart(tx.flavour, configuration, newId, now)
   return { ...base, pool, replacement: { ...(current ? { retiredFlavourId: current.flavour.id } : {}), restored } }

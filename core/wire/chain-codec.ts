@@ -1,33 +1,34 @@
 import * as z from 'zod'
 import type { ChainMessage, ChainPayload, Hop, OutboxEntry, TimelineEvent } from '../chain/model.ts'
+import { MAX_REASON } from '../chain/model.ts'
 import { contractFromWire, contractToWire } from './contract-codec.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
-import { decodeWith, timestampString } from './wire-object.ts'
+import { decodeWith, timestampString, wireId, wireText } from './wire-object.ts'
 
-const id = z.string().min(1).max(256)
-const failureWire = z.object({ hop: z.string(), code: z.string(), reason: z.string() })
+const id = wireId
+const failureWire = z.strictObject({ hop: id, code: wireText(64).min(1), reason: wireText(MAX_REASON) })
 
 const payloadWire = z.discriminatedUnion('type', [
-  z.object({
+  z.strictObject({
     type: z.literal('RESERVE'),
     buyer: nodeIdentityWire,
     flavorID: id,
     providerID: id,
     configuration: configurationWire.optional(),
   }),
-  z.object({ type: z.literal('RESERVE_OK'), transactionID: id, expirationTime: timestampString }),
-  z.object({ type: z.literal('RESERVE_FAIL'), failure: failureWire }),
-  z.object({ type: z.literal('PURCHASE') }),
-  z.object({ type: z.literal('PURCHASE_OK'), contractID: id, contract: z.unknown().optional() }),
-  z.object({ type: z.literal('PURCHASE_FAIL'), failure: failureWire }),
-  z.object({ type: z.literal('RELEASE'), reason: z.string() }),
-  z.object({ type: z.literal('TIMEOUT'), phase: z.enum(['reserve', 'purchase']) }),
+  z.strictObject({ type: z.literal('RESERVE_OK'), transactionID: id, expirationTime: timestampString }),
+  z.strictObject({ type: z.literal('RESERVE_FAIL'), failure: failureWire }),
+  z.strictObject({ type: z.literal('PURCHASE') }),
+  z.strictObject({ type: z.literal('PURCHASE_OK'), contractID: id, contract: z.unknown().optional() }),
+  z.strictObject({ type: z.literal('PURCHASE_FAIL'), failure: failureWire }),
+  z.strictObject({ type: z.literal('RELEASE'), reason: wireText(MAX_REASON) }),
+  z.strictObject({ type: z.literal('TIMEOUT'), phase: z.enum(['reserve', 'purchase']) }),
 ])
 
 /** A hop-to-hop chain message (rear-cloud's own protocol; flavour and contract parts in FLUIDOS form). */
 export const chainMessageWire = z.strictObject({
-  id: z.string().min(1).max(600),
+  id: wireText(600).regex(/^[A-Za-z0-9._:@+=~-]+$/, 'must be letters, digits and . _ : @ + = ~ -').min(1),
   chainId: id,
   from: id,
   to: id,

@@ -32,6 +32,15 @@ describe(purchaseFlavour.name, () => {
     ])
   })
 
+  it('derives contract, allocation and remainder ids within the wire id bound from a flavour id of 256 characters', async () => {
+    const id = `a${'b'.repeat(255)}`
+    const { deps, store, reserve } = await setup({ flavours: [aK8SliceFlavour({ id, owner: aProvider({ domain: `d${'o'.repeat(252)}` }) })] })
+    const tx = await reserve({ flavourId: id, cpu: '2', memory: '4Gi', pods: '10' })
+    const contract = await purchaseFlavour(deps, tx.id, {})
+    const ids = [contract.id, ...store.allocations.keys(), ...store.advertised().map((f) => f.id)]
+    for (const derived of ids) expect(derived.length, derived).toBeLessThanOrEqual(256)
+  })
+
   it('returns the same contract when purchased again, with no second effect', async () => {
     const { deps, store, reserve } = await setup()
     const tx = await reserve()

@@ -26,6 +26,11 @@ describe('chain routes', () => {
       ['INVALID_BODY', () => wire({ ...reserve(), payload: { type: 'TIMEOUT', phase: 'reserve' } })],
       ['INVALID_BODY', () => ({ ...wire(reserve()), replyTo: 'ftp://consumer-node' })],
       ['INVALID_BODY', () => ({ ...wire(reserve()), route: Array.from({ length: 18 }, (_, i) => `p${i}`) })],
+      ['INVALID_BODY', () => ({ ...wire(reserve()), chainId: 'chain-\ud800' })],
+      ['INVALID_BODY', () => ({ ...wire(reserve()), payload: { ...wire(reserve()).payload, extra: 1 } })],
+      ['INVALID_BODY', () => JSON.parse(JSON.stringify(wire({ ...reserve(), payload: { type: 'RELEASE', reason: 'x' } })).replace('"reason":"x"', '"reason":"x","__proto__":{"polluted":true}'))],
+      ['INVALID_BODY', () => wire({ ...reserve(), payload: { type: 'RELEASE', reason: 'x'.repeat(1025) } })],
+      ['INVALID_BODY', () => wire({ ...reserve(), payload: { type: 'RESERVE_FAIL', failure: { hop: 'a/b', code: 'X', reason: 'y' } } })],
     ])('refuses %s with a 400 and queues nothing', async (code, body) => {
       const { relay } = await setup()
       const res = await relay.request('POST', '/rear/v1/chain/messages', body())
