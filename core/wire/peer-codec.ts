@@ -1,14 +1,14 @@
 import * as z from 'zod'
 import type { PeerRegistration } from '../peers/register-peer.ts'
 import { PEER_PROTOCOLS, ROLES } from '../peers/model.ts'
-import { decodeWith } from './wire-object.ts'
+import { decodeWith, wireId, wireText } from './wire-object.ts'
 
 /** A registered peer, as the admin API shows it. */
 export const peerWire = z.strictObject({
-  id: z.string().min(1).max(256),
-  domain: z.string().max(256).default(''),
+  id: wireId,
+  domain: wireText(256).default(''),
   role: z.enum(ROLES),
-  baseUrl: z.string().min(1).max(2048),
+  baseUrl: wireText(2048).min(1, 'must not be empty'),
   protocol: z.enum(PEER_PROTOCOLS),
 })
 

@@ -4,9 +4,10 @@ import { SUPPORTED_FLAVOUR_TYPES } from '../flavours/model.ts'
 import type { DiscoveredFlavour, RelayAnswer, RelayRequest } from '../discovery/model.ts'
 import { flavourFromWire, flavourToWire } from './flavour-codec.ts'
 import { encodeSelectorQuery, parseSelectorQuery } from './selector-query.ts'
-import { decodeWith } from './wire-object.ts'
+import { decodeWith, wireId } from './wire-object.ts'
 
-const participantId = z.string().min(1).max(256)
+/** Participant ids in visited lists and routes: routes are stored with candidates, so bounded like every stored id. */
+const participantId = wireId
 
 /** rear-cloud's relay of LIST_FLAVOURS between participants (not part of FLUIDOS v0.1). */
 export const relayRequestWire = z.strictObject({

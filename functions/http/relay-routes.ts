@@ -6,7 +6,7 @@ import { acceptPublication } from '../../core/discovery/accept-publication.ts'
 import { relayAnswerToWire, relayRequestFromWire } from '../../core/wire/relay-codec.ts'
 import { publicationFromWire } from '../../core/wire/publication-codec.ts'
 import type { AppEnv } from './env.ts'
-import { methodNotAllowed, readJson } from './middleware.ts'
+import { idParam, methodNotAllowed, readJson } from './middleware.ts'
 
 /** rear-cloud's participant-to-participant routes: the LIST_FLAVOURS relay, served by every role. */
 export function relayRoutes(deps: DiscoveryDeps): Hono<AppEnv> {
@@ -25,12 +25,13 @@ export function relayRoutes(deps: DiscoveryDeps): Hono<AppEnv> {
 export function publicationRoutes(deps: AcceptPublicationDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.put('/rear/v1/publications/:publisherId', async (c) => {
+    const publisherId = idParam(c, 'publisherId')
     const { flavours, part } = publicationFromWire(await readJson(c))
-    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, c.req.param('publisherId'), flavours, part)
+    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, publisherId, flavours, part)
     return c.json({ accepted: result.accepted, withdrawn: result.withdrawn, complete: result.complete, expiresAt: result.expiresAt.toISOString() })
   })
   app.delete('/rear/v1/publications/:publisherId', async (c) => {
-    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, c.req.param('publisherId'), [])
+    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, idParam(c, 'publisherId'), [])
     return c.json({ accepted: 0, withdrawn: result.withdrawn })
   })
   app.all('/rear/v1/publications/:publisherId', methodNotAllowed(['PUT', 'DELETE']))

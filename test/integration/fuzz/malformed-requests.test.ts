@@ -12,11 +12,7 @@ const MIN_REQUESTS_PER_ROLE = 1_000
  * the main run and checked by an `it.fails` of their own, which starts failing once they are fixed:
  * then delete the entry.
  */
-const KNOWN_GAPS: readonly { prefix: RegExp; why: string }[] = [
-  { prefix: /^(GET|PUT|DELETE) \/admin\/v1\/peers\/\{id\} path /, why: 'peer ids in the path are not bounded like other ids (500 on long ids; /, #, .., control characters registered)' },
-  { prefix: /^PUT \/admin\/v1\/peers\/\{id\} body \d+ \w+: a lone surrogate/, why: 'peer text fields accept lone surrogates' },
-  { prefix: /^(PUT|DELETE) \/rear\/v1\/publications\/\{publisherId\} path /, why: 'publisher ids in the path are not bounded like other ids (500 on long ids)' },
-]
+const KNOWN_GAPS: readonly { prefix: RegExp; why: string }[] = []
 
 type Item = Record<string, unknown>
 
@@ -25,6 +21,9 @@ interface Outcome {
   status: number
   body: string
 }
+
+/** With no known gap left, there is nothing to fail. */
+const stillFails = KNOWN_GAPS.length > 0 ? it.fails : it.skip
 
 const isKnownGap = (request: FuzzRequest) => KNOWN_GAPS.some((gap) => gap.prefix.test(request.label))
 
@@ -42,7 +41,7 @@ describe.each<Role>(['node', 'supernode', 'catalog'])('malformed requests to a %
     expect((await app.request('/api/v2/flavors')).status).toBe(200)
   })
 
-  it.fails(`still mishandles the known gaps: ${KNOWN_GAPS.map((gap) => gap.why).join('; ')}`, async () => {
+  stillFails(`still mishandles the known gaps: ${KNOWN_GAPS.map((gap) => gap.why).join('; ')}`, async () => {
     const { corpus, run } = await setup()
     const { serverErrors, changed } = await run(corpus.filter(isKnownGap))
     expect([...serverErrors, ...changed]).toEqual([])

@@ -74,3 +74,13 @@ describe('POST /rear/v1/relay/list-flavours', () => {
     return { ...participant, relayed }
   }
 })
+
+describe('PUT /rear/v1/publications/{publisherId}', () => {
+  it.each(['a%23b', 'p'.repeat(300)])('refuses the publisher id %s, storing nothing', async (id) => {
+    const { request, published } = await createInMemoryParticipant({ role: 'supernode' })
+    const res = await request('PUT', `/rear/v1/publications/${id}`, { flavors: [] })
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({ code: 'INVALID_PATH_PARAMETER' })
+    expect(published.entries.size).toBe(0)
+  })
+})

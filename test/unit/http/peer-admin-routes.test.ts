@@ -46,6 +46,21 @@ describe('PUT /admin/v1/peers/{id}', () => {
     expect(res.body).toMatchObject({ code: 'INVALID_PEER', message: expect.stringContaining('catalog') })
   })
 
+  it.each(['a%23b', 'x'.repeat(300), 'a%2Fb'])('refuses the peer id %s before asking anyone, storing nothing', async (id) => {
+    const { request, asked, peers } = await setup({})
+    const res = await request('PUT', `/admin/v1/peers/${id}`, { ...REGISTRATION, protocol: 'rear-cloud' })
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({ code: 'INVALID_PATH_PARAMETER' })
+    expect(asked).toEqual([])
+    expect(peers.peers.size).toBe(0)
+  })
+
+  it('refuses a domain that is not well-formed text', async () => {
+    const { request } = await setup({})
+    const res = await request('PUT', '/admin/v1/peers/consumer-supernode', { ...REGISTRATION, domain: 'bad\ud800', protocol: 'rear-cloud' })
+    expect(res.status).toBe(400)
+  })
+
   async function setup(answers: Record<string, Answer>) {
     const asked: string[] = []
     const fetch = (async (input: string | URL | Request) => {
