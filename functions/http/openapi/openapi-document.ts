@@ -27,8 +27,25 @@ export function buildOpenApiDocument({ role, ...info }: DocumentInfo): object {
   registerProviderDocs(registry)
   registerFederationDocs(registry, role)
   registerAdminDocs(registry)
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  registry.registerComponent('securitySchemes', ADMIN_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The participant’s ADMIN_TOKEN. Without one configured the operator API is open (local mode).',
+  })
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: { ...info, version: '0.1.0' },
   })
+  return withAdminSecurity(document)
+}
+
+const ADMIN_SCHEME = 'adminToken'
+
+/** Every operation under `/admin/` requires the operator's bearer token; the REAR API between participants declares none yet. */
+function withAdminSecurity<D extends { paths?: object }>(document: D): D {
+  for (const [path, operations] of Object.entries(document.paths ?? {}) as [string, Record<string, object>][]) {
+    if (!path.startsWith('/admin/')) continue
+    for (const operation of Object.values(operations)) Object.assign(operation, { security: [{ [ADMIN_SCHEME]: [] }] })
+  }
+  return document
 }

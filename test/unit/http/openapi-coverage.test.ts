@@ -16,6 +16,7 @@ interface DocumentedOperation {
   method: string
   path: string
   parameters: DocumentedParameter[]
+  security?: unknown
 }
 
 const toOpenApiPath = (honoPath: string) => honoPath.replace(/:([A-Za-z]+)/g, '{$1}')
@@ -61,12 +62,23 @@ describe.each(ROLES)('OpenAPI document of a %s', (role) => {
     }
   })
 
+  it('declares the operator bearer token on every admin operation, and only there', async () => {
+    const { operations, document } = await setup(role)
+    expect(document.components?.securitySchemes).toEqual({ adminToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }) })
+    for (const operation of operations) {
+      expect(operation.security, `${operation.method} ${operation.path}`).toEqual(operation.path.startsWith('/admin/') ? [{ adminToken: [] }] : undefined)
+    }
+  })
+
   async function setup(role: Role) {
     const participant = await createInMemoryParticipant({ role })
-    const document = (await participant.request('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: DocumentedParameter[] }>> }
+    const document = (await participant.request('GET', '/openapi.json')).body as {
+      paths: Record<string, Record<string, { parameters?: DocumentedParameter[]; security?: unknown }>>
+      components?: { securitySchemes?: unknown }
+    }
     const operations: DocumentedOperation[] = Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, operation]) => ({ method, path, parameters: operation.parameters ?? [] })),
+      Object.entries(methods).map(([method, operation]) => ({ method, path, parameters: operation.parameters ?? [], security: operation.security })),
     )
-    return { ...participant, operations }
+    return { ...participant, operations, document }
   }
 })
