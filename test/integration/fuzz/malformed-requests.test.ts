@@ -7,13 +7,6 @@ import { createFuzzParticipant } from '../../support/fuzz-participants.ts'
 const CONCURRENCY = 8
 const MIN_REQUESTS_PER_ROLE = 1_000
 
-/**
- * Requests the suite knows are still mishandled, by label prefix, each with why. They are left out of
- * the main run and checked by an `it.fails` of their own, which starts failing once they are fixed:
- * then delete the entry.
- */
-const KNOWN_GAPS: readonly { prefix: RegExp; why: string }[] = []
-
 type Item = Record<string, unknown>
 
 interface Outcome {
@@ -22,29 +15,17 @@ interface Outcome {
   body: string
 }
 
-/** With no known gap left, there is nothing to fail. */
-const stillFails = KNOWN_GAPS.length > 0 ? it.fails : it.skip
-
-const isKnownGap = (request: FuzzRequest) => KNOWN_GAPS.some((gap) => gap.prefix.test(request.label))
-
 describe.each<Role>(['node', 'supernode', 'catalog'])('malformed requests to a %s on DynamoDB Local', (role) => {
   it('answers every one below 500, stays up and changes nothing in its table', async () => {
     const { corpus, run, app } = await setup()
-    const requests = corpus.filter((request) => !isKnownGap(request))
-    expect(requests.length).toBeGreaterThanOrEqual(MIN_REQUESTS_PER_ROLE)
+    expect(corpus.length).toBeGreaterThanOrEqual(MIN_REQUESTS_PER_ROLE)
 
-    const { serverErrors, changed, accepted } = await run(requests)
+    const { serverErrors, changed, accepted } = await run(corpus)
 
     expect.soft(serverErrors, `server errors:\n${serverErrors.join('\n')}`).toHaveLength(0)
     expect(changed, `writes answered 2xx:\n${accepted.join('\n')}`).toEqual([])
     expect((await app.request('/healthz')).status).toBe(200)
     expect((await app.request('/api/v2/flavors')).status).toBe(200)
-  })
-
-  stillFails(`still mishandles the known gaps: ${KNOWN_GAPS.map((gap) => gap.why).join('; ')}`, async () => {
-    const { corpus, run } = await setup()
-    const { serverErrors, changed } = await run(corpus.filter(isKnownGap))
-    expect([...serverErrors, ...changed]).toEqual([])
   })
 
   function changes(before: Item[], after: Item[]): string[] {
