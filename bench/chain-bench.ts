@@ -72,11 +72,21 @@ export async function benchChain(emulators: Emulators): Promise<Figure[]> {
     if (big.spec.type === 'k8slice') big.spec = { ...big.spec, characteristics: { ...big.spec.characteristics, cpu: Quantity.parse('256'), memory: Quantity.parse('1Ti'), pods: Quantity.parse('1000') } }
     await publishFlavour(provider.app.provider.flavours, big)
     await publishToAggregators(provider.publish)
-    await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=200`)
     progress(`${CHAINS} chains, reserve + purchase over 4 participants, one after another`)
-    const body = JSON.stringify({ flavorID: 'provider.local-k8slice-b001', providerID: 'provider-node', configuration: { type: 'k8slice', data: { cpu: '1', memory: '1Gi', pods: '1' } } })
-    const runChain = async () => {
-      const started = (await (await fetch(`${url('consumer-node')}/chain/v1/operations`, { method: 'POST', body })).json()) as { operationId: string }
+    const order = { providerID: 'provider-node', configuration: { type: 'k8slice', data: { cpu: '1', memory: '1Gi', pods: '1' } } }
+    /** A purchase retires the flavour and every hop of its route forgets it: publish the remainder and discover it again, untimed. */
+    const discover = async (): Promise<string> => {
+      await publishToAggregators(provider.publish)
+      const res = await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=128&fresh=true`)
+      const found = (await res.json()) as { candidates: { providerID: string; flavor: { flavorID: string } }[] }
+      const candidate = found.candidates.find((c) => c.providerID === 'provider-node')
+      if (!candidate) throw new Error(`discovery found no flavour to buy: ${JSON.stringify(found)}`)
+      return candidate.flavor.flavorID
+    }
+    const runChain = async (flavorID: string) => {
+      const res = await fetch(`${url('consumer-node')}/chain/v1/operations`, { method: 'POST', body: JSON.stringify({ ...order, flavorID }) })
+      if (res.status !== 202) throw new Error(`chain not started: ${res.status} ${await res.text()}`)
+      const started = (await res.json()) as { operationId: string }
       for (;;) {
         const view = (await (await fetch(`${url('consumer-node')}/chain/v1/operations/${started.operationId}`)).json()) as { state: string }
         if (view.state === 'purchased') return
@@ -86,7 +96,8 @@ export async function benchChain(emulators: Emulators): Promise<Figure[]> {
     }
     const durations: number[] = []
     for (let i = 0; i < CHAINS; i++) {
-      durations.push((await timeEach(1, runChain))[0]!)
+      const flavorID = await discover()
+      durations.push((await timeEach(1, () => runChain(flavorID)))[0]!)
       await sampler.sample()
     }
     sampler.close()
