@@ -26,7 +26,8 @@ function assertPartitionable(flavour: K8SliceFlavour): void {
   }
 }
 
-async function assertPublishable(flavour: Flavour): Promise<void> {
+/** Checks a flavour can be advertised: a supported type, sound partitioning, a valid service template. */
+export async function assertPublishable(flavour: Flavour): Promise<void> {
   if (!isSupportedFlavourType(flavour.spec.type)) throw new UnsupportedFlavourTypeError(flavour.spec.type)
   if (isK8Slice(flavour)) {
     assertPartitionable(flavour)

@@ -59,6 +59,21 @@ export class InMemoryProviderStore {
       this.flavours.set(flavour.id, { flavour: copy(flavour), poolId: pool.id })
     },
     getPool: async (id) => copy(this.pools.get(id)),
+    refresh: async ({ previous, pool, flavour }) => {
+      this.fault('refresh')
+      const stored = this.pools.get(previous.id)
+      if (!stored || stored.version !== previous.version) throw new ContentionError()
+      this.pools.set(pool.id, copy(pool))
+      this.flavours.set(flavour.id, { flavour: copy(flavour), poolId: pool.id })
+    },
+    withdraw: async ({ previous, pool, flavourId }) => {
+      this.fault('withdraw')
+      const stored = this.pools.get(previous.id)
+      const flavour = this.flavours.get(flavourId)
+      if (!stored || stored.version !== previous.version || !flavour) throw new ContentionError()
+      this.pools.set(pool.id, copy(pool))
+      flavour.retired = true
+    },
   }
 
   readonly reservationRepository: ReservationRepository = {

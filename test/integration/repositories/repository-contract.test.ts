@@ -79,6 +79,61 @@ describe.each([inMemoryRepositories, dynamoRepositories])('repositories on $name
     }
   })
 
+  describe('flavour refresh and withdrawal', () => {
+    it('refreshes a flavour in place: new characteristics listed, the pool written as planned', async () => {
+      const { flavours, flavour, pool } = await setup()
+      const refreshed = aK8SliceFlavour({ cpu: '12' })
+      const next = { ...pool, free: { ...pool.free, cpu: pool.free.cpu + 4000 }, version: 1 }
+      await flavours.refresh({ previous: pool, pool: next, flavour: refreshed })
+      expect(await flavours.get(flavour.id)).toEqual({ flavour: refreshed, poolId: flavour.id })
+      expect(await flavours.getPool(flavour.id)).toEqual(next)
+      expect(await flavours.listAvailable('k8slice')).toEqual([refreshed])
+    })
+
+    it('refuses a refresh planned on a stale pool as contention, changing nothing', async () => {
+      const { flavours, flavour, pool } = await setup()
+      const next = { ...pool, version: 1 }
+      await flavours.refresh({ previous: pool, pool: next, flavour })
+      const again = flavours.refresh({ previous: pool, pool: next, flavour: aK8SliceFlavour({ cpu: '1' }) })
+      await expect(again).rejects.toBeInstanceOf(ContentionError)
+      expect((await flavours.get(flavour.id))?.flavour).toEqual(flavour)
+      expect(await flavours.getPool(flavour.id)).toEqual(next)
+    })
+
+    it('withdraws a flavour: no longer listed, the pool left without a current flavour', async () => {
+      const { flavours, flavour, pool } = await setup()
+      const next = { ...pool, currentFlavourId: undefined, version: 1 }
+      await flavours.withdraw({ previous: pool, pool: next, flavourId: flavour.id })
+      expect(await flavours.listAvailable()).toEqual([])
+      expect(await flavours.get(flavour.id)).toEqual({ flavour, poolId: flavour.id, retired: true })
+      expect((await flavours.getPool(flavour.id))?.currentFlavourId).toBeUndefined()
+    })
+
+    it('refuses a withdrawal delivered twice from the same plan as contention', async () => {
+      const { flavours, flavour, pool } = await setup()
+      const next = { ...pool, currentFlavourId: undefined, version: 1 }
+      await flavours.withdraw({ previous: pool, pool: next, flavourId: flavour.id })
+      await expect(flavours.withdraw({ previous: pool, pool: next, flavourId: flavour.id })).rejects.toBeInstanceOf(ContentionError)
+    })
+
+    it('lists a withdrawn flavour again once refreshed', async () => {
+      const { flavours, flavour, pool } = await setup()
+      const withdrawn = { ...pool, currentFlavourId: undefined, version: 1 }
+      await flavours.withdraw({ previous: pool, pool: withdrawn, flavourId: flavour.id })
+      await flavours.refresh({ previous: withdrawn, pool: { ...pool, version: 2 }, flavour })
+      expect(await flavours.get(flavour.id)).toEqual({ flavour, poolId: flavour.id })
+      expect(await flavours.listAvailable()).toEqual([flavour])
+    })
+
+    async function setup() {
+      const repositories = await create()
+      const flavour = aK8SliceFlavour()
+      const pool = aCapacityPool(flavour)
+      await repositories.flavours.publish(flavour, pool)
+      return { ...repositories, flavour, pool }
+    }
+  })
+
   describe('reservations', () => {
     it('holds a transaction on its pool and finds it by id and by reservation key', async () => {
       const { reservations, flavours, flavour } = await setup()
