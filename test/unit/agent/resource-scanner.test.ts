@@ -1,4 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished, vi } from 'vitest'
+import type { V1Node, V1Pod } from '@kubernetes/client-node'
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
+import { ResourceScanner } from '../../../agent/scan/resource-scanner.ts'
+import type { NodeCommitment } from '../../../agent/scan/flavours-from-cluster.ts'
+import { flavourIdFor } from '../../../agent/scan/flavours-from-cluster.ts'
+import { startFakeKube } from '../../../local/fake-kube/index.ts'
+import { aNode, aPod } from '../../support/kube-factories.ts'
 import type { RescanTimers } from '../../../agent/scan/debounced-rescan.ts'
 import { DebouncedRescan } from '../../../agent/scan/debounced-rescan.ts'
 import type { K8SliceFlavour } from '../../../core/flavours/model.ts'
@@ -197,3 +204,122 @@ class ManualTimers implements RescanTimers {
 const settle = async () => {
   for (let i = 0; i < 10; i++) await Promise.resolve()
 }
+
+describe(ResourceScanner.name, () => {
+  describe('start', () => {
+    it('publishes the flavours of the nodes and pods it lists', async () => {
+      const { scanner, seedNode, seedPod, lastPublished } = await setup()
+      await seedNode(aNode({ name: 'worker-1' }))
+      await seedNode(aNode({ name: 'control', labels: { 'node-role.kubernetes.io/control-plane': '' } }))
+      await seedPod(aPod({ requests: { cpu: '2' } }))
+      await scanner.start()
+      expect(lastPublished()).toEqual({ cpu: { [idOf('worker-1')]: '6' }, withdrawn: [] })
+    })
+  })
+
+  describe('a cluster that changes', () => {
+    it('is republished: added and changed nodes and pods, then cordoned and deleted nodes withdrawn', async () => {
+      const { scanner, seedNode, seedPod, core, lastPublished } = await setup()
+      await seedNode(aNode({ name: 'worker-1' }))
+      await scanner.start()
+      await seedNode(aNode({ name: 'worker-2', allocatable: { cpu: '4' } }))
+      await waitFor(() => expect(lastPublished().cpu).toEqual({ [idOf('worker-1')]: '8', [idOf('worker-2')]: '4' }))
+      await seedPod(aPod({ nodeName: 'worker-2', requests: { cpu: '1' } }))
+      await waitFor(() => expect(lastPublished().cpu[idOf('worker-2')]).toBe('3'))
+      await core.deleteNamespacedPod({ name: 'app-1', namespace: 'default' })
+      await waitFor(() => expect(lastPublished().cpu[idOf('worker-2')]).toBe('4'))
+      await core.patchNode({ name: 'worker-1', body: { spec: { unschedulable: true } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch))
+      await waitFor(() => expect(lastPublished()).toEqual({ cpu: { [idOf('worker-2')]: '4' }, withdrawn: [idOf('worker-1')] }))
+      await core.deleteNode({ name: 'worker-2' })
+      await waitFor(() => expect(lastPublished()).toEqual({ cpu: {}, withdrawn: [idOf('worker-2')] }))
+    })
+
+    it('is followed again after its watches expire (410 Gone) and are relisted', async () => {
+      const { scanner, seedNode, kube, lastPublished } = await setup()
+      await seedNode(aNode({ name: 'worker-1' }))
+      await scanner.start()
+      kube.expireWatches()
+      await seedNode(aNode({ name: 'worker-2' }))
+      await waitFor(() => expect(Object.keys(lastPublished().cpu).sort()).toEqual([idOf('worker-1'), idOf('worker-2')].sort()))
+    })
+  })
+
+  describe('commitments', () => {
+    it('are subtracted when they change', async () => {
+      const { scanner, seedNode, lastPublished, commit } = await setup()
+      await seedNode(aNode({ name: 'worker-1' }))
+      await scanner.start()
+      commit({ id: 'contract-1', nodeName: 'worker-1', cpu: Quantity.parse('3') })
+      scanner.changed()
+      await waitFor(() => expect(lastPublished().cpu).toEqual({ [idOf('worker-1')]: '5' }))
+    })
+  })
+
+  describe('stop', () => {
+    it('ends the watches: later changes are not published', async () => {
+      const { scanner, seedNode, published } = await setup()
+      await seedNode(aNode({ name: 'worker-1' }))
+      await scanner.start()
+      await scanner.stop()
+      await seedNode(aNode({ name: 'worker-2' }))
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      expect(published()).toBe(1)
+    })
+  })
+
+  const idOf = (nodeName: string) => flavourIdFor({ clusterId: 'cluster-a', domain: 'provider.local' }, nodeName)
+
+  const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 20 })
+
+  async function setup() {
+    const kube = await startFakeKube({ bookmarkIntervalMs: 60_000 })
+    const kubeConfig = new KubeConfig()
+    kubeConfig.loadFromOptions(kube.kubeconfig.options)
+    const core = kubeConfig.makeApiClient(CoreV1Api)
+    const publications: { flavours: K8SliceFlavour[]; withdrawn: string[] }[] = []
+    const commitments: NodeCommitment[] = []
+    const scanner = new ResourceScanner({
+      kubeConfig,
+      config: {
+        clusterId: 'cluster-a',
+        domain: 'provider.local',
+        owner: { id: 'provider-1', ip: '127.0.0.1:30001', domain: 'provider.local' },
+        price: { amount: '0.04', currency: 'EUR', period: 'hourly' },
+        properties: {},
+        partitionability: {
+          cpuMin: Quantity.parse('1'),
+          memoryMin: Quantity.parse('1Gi'),
+          podsMin: Quantity.parse('1'),
+          cpuStep: Quantity.parse('1'),
+          memoryStep: Quantity.parse('1Gi'),
+          podsStep: Quantity.parse('1'),
+        },
+        scan: { debounceMs: 2000 },
+      },
+      debounceMs: 20,
+      restartMs: 20,
+      commitments: () => commitments,
+      publish: async (flavours, withdrawn) => {
+        publications.push({ flavours, withdrawn })
+      },
+    })
+    const seedNode = async (node: V1Node) => {
+      const created = await core.createNode({ body: { ...node, status: {} } })
+      await core.replaceNodeStatus({ name: node.metadata!.name!, body: { ...created, status: node.status! } })
+    }
+    const seedPod = async (pod: V1Pod) => {
+      const created = await core.createNamespacedPod({ namespace: 'default', body: { ...pod, status: {} } })
+      await core.replaceNamespacedPodStatus({ name: pod.metadata!.name!, namespace: 'default', body: { ...created, status: pod.status! } })
+    }
+    const lastPublished = () => {
+      const last = publications.at(-1)
+      if (!last) throw new Error('nothing published yet')
+      return { cpu: Object.fromEntries(last.flavours.map((f) => [f.id, f.spec.characteristics.cpu.toString()])), withdrawn: last.withdrawn }
+    }
+    onTestFinished(async () => {
+      await scanner.stop()
+      await kube.stop()
+    })
+    return { kube, core, scanner, seedNode, seedPod, lastPublished, commit: (c: NodeCommitment) => commitments.push(c), published: () => publications.length }
+  }
+})
