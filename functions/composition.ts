@@ -32,6 +32,12 @@ import type { ParticipantConfig } from './config.ts'
 import type { AppDeps } from './http/create-app.ts'
 import { adminToken } from './http/middleware.ts'
 import { useCaseDeps } from './use-case-deps.ts'
+import type { AgentCommandRepository, AgentInbox } from '../core/agent/ports.ts'
+import { PROGRESS_EXTENSION_SECONDS } from '../core/agent/agent-commands.ts'
+import { DynamoAgentCommandRepository } from '../adapters/dynamo/dynamo-agent-command-repository.ts'
+import { SqsAgentInbox } from '../adapters/sqs/sqs-agent-inbox.ts'
+import { agentToken } from './http/agent-routes.ts'
+import type { AgentDeps } from './http/agent-routes.ts'
 
 /** The participant's storage ports: DynamoDB repositories on its table, or in-memory fakes in unit tests. */
 export interface Repositories {
@@ -42,6 +48,8 @@ export interface Repositories {
   candidates: RemoteFlavourRepository
   published: PublishedFlavourRepository
   hops: HopRepository
+  /** Outcomes of the agent's commands; without it (and an agent queue) the agent API is not served. */
+  agentCommands?: AgentCommandRepository
 }
 
 /** What a participant runs on: its table (or ready-made repositories) and optional injected services. */
@@ -55,6 +63,8 @@ export interface RuntimeServices {
   sqs?: SqsConfig
   /** Replace the SQS chain and agent queues (unit tests record what is queued instead). */
   queues?: { chain: ChainQueue; agent: AgentCommands }
+  /** Replace the SQS agent queue the agent API reads (unit tests). */
+  agentInbox?: AgentInbox
 }
 
 /** Every repository on one participant table, the single-table layout of docs/architecture.md. */
@@ -67,6 +77,7 @@ export function dynamoRepositories(table: TableContext): Repositories {
     candidates: new DynamoRemoteFlavourRepository(table, 'CAND'),
     published: new DynamoRemoteFlavourRepository(table, 'PUB'),
     hops: new DynamoHopRepository(table),
+    agentCommands: new DynamoAgentCommandRepository(table),
   }
 }
 
@@ -90,7 +101,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     domain: config.domain,
     ...(config.liqoClusterId ? { liqoId: config.liqoClusterId } : {}),
   }
-  const { flavours, reservations, contracts, peers, candidates, published, hops } = runtime.repositories ?? dynamoRepositories(runtime.table)
+  const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands } = runtime.repositories ?? dynamoRepositories(runtime.table)
   const gateway = new HttpPeerGateway(config.id, runtime.fetch)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
   const aggregator = config.role !== 'node'
@@ -154,6 +165,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     ...(aggregator ? { publication } : {}),
     chain: { ...chain, candidates },
     adminAuth: adminToken(config.adminToken),
+    ...agentApi(config, runtime, agentCommands, { self, clock, flavours }),
   }
   return {
     self,
@@ -168,4 +180,17 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
 function sqsQueues(config: ParticipantConfig, sqsConfig: SqsConfig | undefined): { chain: ChainQueue; agent: AgentCommands } {
   const sqs = lazySqsSend(sqsConfig ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
   return { chain: new SqsChainQueue(sqs, config.chainQueueUrl), agent: new SqsAgentCommands(sqs, config.agentQueueUrl) }
+}
+
+/** The agent API's dependencies when the participant has an agent queue (or a given inbox) and a place for outcomes. */
+function agentApi(
+  config: ParticipantConfig,
+  runtime: Runtime,
+  records: AgentCommandRepository | undefined,
+  base: Pick<AgentDeps, 'self' | 'clock' | 'flavours'>,
+): Pick<AppDeps, 'agent' | 'agentAuth'> {
+  const inbox =
+    runtime.agentInbox ?? (config.agentQueueUrl ? new SqsAgentInbox(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}), config.agentQueueUrl) : undefined)
+  if (!inbox || !records) return {}
+  return { agent: { ...base, inbox, records, progressExtensionSeconds: PROGRESS_EXTENSION_SECONDS }, agentAuth: agentToken(config.agentToken) }
 }

@@ -19,6 +19,7 @@ const envSchema = z.object({
   LIQO_CLUSTER_ID: z.string().default(''),
   PEERING_KUBECONFIG: z.string().default(''),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  AGENT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PEER_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
   HOP_LIMIT: z.coerce.number().int().min(0).max(16).default(4),
   CANDIDATE_TTL_SECONDS: z.coerce.number().int().positive().default(30),
@@ -47,6 +48,8 @@ export interface ParticipantConfig {
   liqoClusterId: string
   peeringKubeconfig: string
   adminToken?: string
+  /** The in-cluster agent's bearer token for `/agent/*` only (open when unset, local mode). */
+  agentToken?: string
   peerTimeoutMs: number
   hopLimit: number
   candidateTtlMs: number
@@ -85,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     liqoClusterId: e.LIQO_CLUSTER_ID,
     peeringKubeconfig: e.PEERING_KUBECONFIG,
     ...(e.ADMIN_TOKEN ? { adminToken: e.ADMIN_TOKEN } : {}),
+    ...(e.AGENT_TOKEN ? { agentToken: e.AGENT_TOKEN } : {}),
     peerTimeoutMs: e.PEER_TIMEOUT_MS,
     hopLimit: e.HOP_LIMIT,
     candidateTtlMs: e.CANDIDATE_TTL_SECONDS * 1000,

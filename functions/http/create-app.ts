@@ -18,6 +18,8 @@ import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
 import { chainRoutes, operationRoutes } from './chain-routes.ts'
 import { adminRoutes } from './admin-routes.ts'
+import type { AgentDeps } from './agent-routes.ts'
+import { agentRoutes } from './agent-routes.ts'
 
 export interface AppDeps {
   role: Role
@@ -35,6 +37,10 @@ export interface AppDeps {
   peerAuth?: AuthMiddleware
   /** Guards the operator API. */
   adminAuth?: AuthMiddleware
+  /** The in-cluster agent's API: commands from the agent queue, flavour refresh and withdrawal. */
+  agent?: AgentDeps
+  /** Guards the agent API with the agent's own token (never the admin token). */
+  agentAuth?: AuthMiddleware
   /** Fields the runtime adds to every log line of a request (Lambda: `awsRequestId`, `coldStart`). */
   requestLogFields?: RequestLogFields
 }
@@ -47,6 +53,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/*', deps.peerAuth ?? allowAll)
   app.use('/rear/*', deps.peerAuth ?? allowAll)
   app.use('/admin/*', deps.adminAuth ?? allowAll)
+  app.use('/agent/*', deps.agentAuth ?? allowAll)
   app.onError(onError)
   app.notFound((c) => errorJson(c, 404, { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` }))
 
@@ -60,6 +67,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.role === 'node') app.route('/', operationRoutes(deps.chain))
   app.route('/', adminRoutes(deps.admin))
   app.route('/', peerAdminRoutes(deps.peers))
+  if (deps.agent) app.route('/', agentRoutes(deps.agent))
   let document: Promise<object> | undefined
   app.get('/openapi.json', async (c) => {
     document ??= import('./openapi/openapi-document.ts').then(({ buildOpenApiDocument }) =>

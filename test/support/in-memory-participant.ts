@@ -8,6 +8,7 @@ import { composeParticipant } from '../../functions/composition.ts'
 import { loadConfig } from '../../functions/config.ts'
 import { createApp } from '../../functions/http/create-app.ts'
 import { InMemoryHops } from './in-memory-hops.ts'
+import { InMemoryAgentCommandRecords, InMemoryAgentInbox } from './in-memory-agent-inbox.ts'
 import { FakeClock } from './fake-clock.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore } from './in-memory-provider-store.ts'
@@ -46,6 +47,8 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
   const candidates = new InMemoryRemoteFlavours()
   const published = new InMemoryRemoteFlavours()
   const hops = new InMemoryHops(store.contracts)
+  const agentInbox = new InMemoryAgentInbox()
+  const agentRecords = new InMemoryAgentCommandRecords()
   const queued: { message: ChainMessage; delaySeconds?: number }[] = []
   const commands: NetworkEvent[] = []
   const config = loadConfig({
@@ -67,7 +70,9 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
       candidates,
       published,
       hops,
+      agentCommands: agentRecords,
     },
+    agentInbox,
     queues: {
       chain: { enqueue: async (message, delaySeconds) => void queued.push({ message, ...(delaySeconds === undefined ? {} : { delaySeconds }) }) },
       agent: { deployVirtualRouter: async (event) => void commands.push(event) },
@@ -91,7 +96,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
     }
     return { status: res.status, headers: res.headers, text, body: parsed }
   }
-  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands }
+  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands, agentInbox, agentRecords }
 }
 
 export type InMemoryParticipant = Awaited<ReturnType<typeof createInMemoryParticipant>>

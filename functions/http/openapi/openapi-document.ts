@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi'
 import type { Role } from '../../../core/peers/model.ts'
 import { registerAdminDocs } from './admin-docs.ts'
+import { registerAgentDocs } from './agent-docs.ts'
 import { registerProviderDocs } from './provider-docs.ts'
 import { registerFederationDocs } from './federation-docs.ts'
 
@@ -27,10 +28,16 @@ export function buildOpenApiDocument({ role, ...info }: DocumentInfo): object {
   registerProviderDocs(registry)
   registerFederationDocs(registry, role)
   registerAdminDocs(registry)
+  registerAgentDocs(registry)
   registry.registerComponent('securitySchemes', ADMIN_SCHEME, {
     type: 'http',
     scheme: 'bearer',
     description: 'The participant’s ADMIN_TOKEN. Without one configured the operator API is open (local mode).',
+  })
+  registry.registerComponent('securitySchemes', AGENT_SCHEME, {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The in-cluster agent’s AGENT_TOKEN, for /agent/* only. Without one configured the agent API is open (local mode).',
   })
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -40,12 +47,17 @@ export function buildOpenApiDocument({ role, ...info }: DocumentInfo): object {
 }
 
 const ADMIN_SCHEME = 'adminToken'
+const AGENT_SCHEME = 'agentToken'
 
-/** Every operation under `/admin/` requires the operator's bearer token; the REAR API between participants declares none yet. */
+/**
+ * Every operation under `/admin/` requires the operator's bearer token, and every one under `/agent/`
+ * the agent's (neither opens the other's); the REAR API between participants declares none yet.
+ */
 function withAdminSecurity<D extends { paths?: object }>(document: D): D {
   for (const [path, operations] of Object.entries(document.paths ?? {}) as [string, Record<string, object>][]) {
-    if (!path.startsWith('/admin/')) continue
-    for (const operation of Object.values(operations)) Object.assign(operation, { security: [{ [ADMIN_SCHEME]: [] }] })
+    const scheme = path.startsWith('/admin/') ? ADMIN_SCHEME : path.startsWith('/agent/') ? AGENT_SCHEME : undefined
+    if (!scheme) continue
+    for (const operation of Object.values(operations)) Object.assign(operation, { security: [{ [scheme]: [] }] })
   }
   return document
 }

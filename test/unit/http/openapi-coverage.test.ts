@@ -62,11 +62,15 @@ describe.each(ROLES)('OpenAPI document of a %s', (role) => {
     }
   })
 
-  it('declares the operator bearer token on every admin operation, and only there', async () => {
+  it('declares the operator bearer token on every admin operation and the agent’s on every agent operation, and only there', async () => {
     const { operations, document } = await setup(role)
-    expect(document.components?.securitySchemes).toEqual({ adminToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }) })
+    expect(document.components?.securitySchemes).toEqual({
+      adminToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      agentToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    })
     for (const operation of operations) {
-      expect(operation.security, `${operation.method} ${operation.path}`).toEqual(operation.path.startsWith('/admin/') ? [{ adminToken: [] }] : undefined)
+      const expected = operation.path.startsWith('/admin/') ? [{ adminToken: [] }] : operation.path.startsWith('/agent/') ? [{ agentToken: [] }] : undefined
+      expect(operation.security, `${operation.method} ${operation.path}`).toEqual(expected)
     }
   })
 
