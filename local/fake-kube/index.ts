@@ -40,6 +40,8 @@ export interface FakeKube {
   requests: RecordedRequest[]
   /** Ends every open watch cleanly, as a dropped connection does; clients resume from their last resourceVersion. */
   dropWatches(): void
+  /** Drops every open watch and holds new ones until the returned release is called, as a network partition does. */
+  holdWatches(): () => void
   /** Ends every open watch with an in-stream ERROR 410, forcing informers to relist. */
   expireWatches(): void
   stop(): Promise<void>
@@ -50,7 +52,13 @@ export const startFakeKube = async (options: FakeKubeOptions = {}): Promise<Fake
   const store = new FakeKubeStore({ historyWindow: options.historyWindow ?? 1000, now: options.now ?? (() => new Date()) })
   const watches = new Set<OpenWatch>()
   const requests: RecordedRequest[] = []
-  const handler = createHandler(store, { ...(options.token === undefined ? {} : { token: options.token }), bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000 }, watches, requests)
+  let gate: { promise: Promise<void>; release: () => void } | undefined
+  const handlerOptions = {
+    ...(options.token === undefined ? {} : { token: options.token }),
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
+    watchGate: () => gate?.promise ?? Promise.resolve(),
+  }
+  const handler = createHandler(store, handlerOptions, watches, requests)
   const server = createServer((req, res) => void handler(req, res))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -64,8 +72,23 @@ export const startFakeKube = async (options: FakeKubeOptions = {}): Promise<Fake
     onChange: (hook) => store.onChange(hook),
     requests,
     dropWatches: () => [...watches].forEach((w) => w.close()),
+    holdWatches: () => {
+      if (!gate) {
+        let release = () => {}
+        const promise = new Promise<void>((resolve) => (release = resolve))
+        gate = { promise, release }
+      }
+      for (const w of [...watches]) w.close()
+      const held = gate
+      return () => {
+        if (gate === held) gate = undefined
+        held.release()
+      }
+    },
     expireWatches: () => [...watches].forEach((w) => w.expire()),
     stop: async () => {
+      gate?.release()
+      gate = undefined
       for (const w of [...watches]) w.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -14,6 +14,8 @@ import type { OpenWatch } from './watch.ts'
 export interface HandlerOptions {
   token?: string
   bookmarkIntervalMs: number
+  /** Resolves when watches may be served; held during a simulated partition. */
+  watchGate: () => Promise<void>
 }
 
 /** One request the fake served, so tests can see what the client asked for. */
@@ -90,6 +92,8 @@ export const createHandler = (store: FakeKubeStore, options: HandlerOptions, wat
       const selectors = [parseLabelSelector(query.get('labelSelector')), parseFieldSelector(query.get('fieldSelector'))]
       const watch = query.get('watch')
       if (method === 'GET' && (watch === 'true' || watch === '1')) {
+        await options.watchGate()
+        if (res.destroyed || req.destroyed) return
         const timeout = query.get('timeoutSeconds')
         const rv = query.get('resourceVersion')
         let open: OpenWatch | undefined = undefined

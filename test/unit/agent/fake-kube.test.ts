@@ -278,6 +278,17 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       expect(relabelled.metadata.generation).toBe(2)
     })
 
+    it('replaces only status with PUT /status, and keeps status on a main-resource PUT', async () => {
+      const { core } = await setup()
+      const pod = await core.createNamespacedPod({ namespace: 'default', body: aPod('p') })
+      const running = await core.replaceNamespacedPodStatus({ name: 'p', namespace: 'default', body: { ...pod, metadata: { ...pod.metadata, labels: { ignored: 'yes' } }, status: { phase: 'Running' } } })
+      expect(running.status?.phase).toBe('Running')
+      expect(running.metadata?.labels).toEqual({})
+      const relabelled = await core.replaceNamespacedPod({ name: 'p', namespace: 'default', body: { ...running, metadata: { ...running.metadata, labels: { a: '1' } }, status: { phase: 'Failed' } } })
+      expect(relabelled.status?.phase).toBe('Running')
+      expect(relabelled.metadata?.labels).toEqual({ a: '1' })
+    })
+
     it('refuses a strategic merge patch on a custom resource with 415, as kube-apiserver does', async () => {
       const { custom } = await setup()
       await custom.createNamespacedCustomObject({ ...RS, namespace: 'liqo-tenant-provider', body: aResourceSlice('contract-1') })
@@ -362,11 +373,10 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
 
   describe('an informer', () => {
     it('lists, follows changes, and survives a forced 410 by relisting', async () => {
-      const { core, fake, informer, names } = await setup()
+      const { core, fake, informer, names, lists } = await setup()
       await vi.waitFor(() => expect(names()).toEqual(['worker-1']))
       await core.createNode({ body: aNode({ name: 'worker-2' }) })
       await vi.waitFor(() => expect(names()).toEqual(['worker-1', 'worker-2']))
-      const lists = () => fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/nodes').length
       expect(lists()).toBe(1)
       fake.expireWatches()
       await vi.waitFor(() => expect(lists()).toBe(2))
@@ -375,16 +385,29 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       await informer.stop()
     })
 
-    it('resumes after a dropped watch, and relists when its resourceVersion has left the history window', async () => {
-      const { core, fake, informer, names } = await setup({ historyWindow: 1 })
+    it('resumes a dropped watch from its resourceVersion without relisting', async () => {
+      const { core, fake, informer, names, lists } = await setup()
       await vi.waitFor(() => expect(names()).toEqual(['worker-1']))
       await core.createNode({ body: aNode({ name: 'worker-2' }) })
-      await core.createNode({ body: aNode({ name: 'worker-3' }) })
-      await vi.waitFor(() => expect(names()).toEqual(['worker-1', 'worker-2', 'worker-3']))
+      await vi.waitFor(() => expect(names()).toEqual(['worker-1', 'worker-2']))
       fake.dropWatches()
-      await vi.waitFor(() => expect(fake.requests.filter((r) => r.path.includes('watch=true')).length).toBe(2))
+      await vi.waitFor(() => expect(fake.requests.filter((r) => r.path === '/api/v1/nodes?watch=true&resourceVersion=2').length).toBe(1))
       await core.deleteNode({ name: 'worker-2' })
-      await vi.waitFor(() => expect(names()).toEqual(['worker-1', 'worker-3']))
+      await vi.waitFor(() => expect(names()).toEqual(['worker-1']))
+      expect(lists()).toBe(1)
+      await informer.stop()
+    })
+
+    it('relists when, after a partition, its resourceVersion has left the history window', async () => {
+      const { core, fake, informer, names, lists } = await setup({ historyWindow: 1 })
+      await vi.waitFor(() => expect(names()).toEqual(['worker-1']))
+      const release = fake.holdWatches()
+      await core.createNode({ body: aNode({ name: 'worker-2' }) })
+      await core.createNode({ body: aNode({ name: 'worker-3' }) })
+      await core.deleteNode({ name: 'worker-1' })
+      release()
+      await vi.waitFor(() => expect(names()).toEqual(['worker-2', 'worker-3']))
+      expect(lists()).toBe(2)
       await informer.stop()
     })
 
@@ -395,7 +418,8 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       informer.on('error', () => {})
       await informer.start()
       const names = () => informer.list().map((n) => n.metadata?.name).sort()
-      return { ...started, informer, names }
+      const lists = () => started.fake.requests.filter((r) => r.method === 'GET' && r.path === '/api/v1/nodes').length
+      return { ...started, informer, names, lists }
     }
   })
 
