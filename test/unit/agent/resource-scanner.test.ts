@@ -244,6 +244,20 @@ describe(ResourceScanner.name, () => {
     })
   })
 
+  describe('an API server not up yet', () => {
+    it('is listed again until it answers, and nothing is published before', async () => {
+      const { scanner, seedNode, bringDown, bringUp, published, lastPublished, errors } = await setup()
+      await bringDown()
+      const started = scanner.start()
+      await waitFor(() => expect(errors()).toBeGreaterThan(1))
+      expect(published()).toBe(0)
+      await bringUp()
+      await seedNode(aNode({ name: 'worker-1' }))
+      await started
+      await waitFor(() => expect(lastPublished()).toEqual({ cpu: { [idOf('worker-1')]: '8' }, withdrawn: [] }))
+    })
+  })
+
   describe('commitments', () => {
     it('are subtracted when they change', async () => {
       const { scanner, seedNode, lastPublished, commit } = await setup()
@@ -272,7 +286,8 @@ describe(ResourceScanner.name, () => {
   const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 5000, interval: 20 })
 
   async function setup() {
-    const kube = await startFakeKube({ bookmarkIntervalMs: 60_000 })
+    let kube = await startFakeKube({ bookmarkIntervalMs: 60_000 })
+    let errorCount = 0
     const kubeConfig = new KubeConfig()
     kubeConfig.loadFromOptions(kube.kubeconfig.options)
     const core = kubeConfig.makeApiClient(CoreV1Api)
@@ -299,6 +314,7 @@ describe(ResourceScanner.name, () => {
       debounceMs: 20,
       restartMs: 20,
       commitments: () => commitments,
+      onError: () => errorCount++,
       publish: async (flavours, withdrawn) => {
         publications.push({ flavours, withdrawn })
       },
@@ -320,6 +336,11 @@ describe(ResourceScanner.name, () => {
       await scanner.stop()
       await kube.stop()
     })
-    return { kube, core, scanner, seedNode, seedPod, lastPublished, commit: (c: NodeCommitment) => commitments.push(c), published: () => publications.length }
+    const port = Number(new URL(kube.url).port)
+    const bringDown = () => kube.stop()
+    const bringUp = async () => {
+      kube = await startFakeKube({ bookmarkIntervalMs: 60_000, port })
+    }
+    return { kube, core, bringDown, bringUp, errors: () => errorCount, scanner, seedNode, seedPod, lastPublished, commit: (c: NodeCommitment) => commitments.push(c), published: () => publications.length }
   }
 })
