@@ -6,6 +6,7 @@ declare module 'sst' {
     ChainQueue: { url: string; type: 'sst.aws.Queue' }
     AgentQueue: { url: string; type: 'sst.aws.Queue' }
     AdminToken: { value: string; type: 'sst.sst.Secret' }
+    AgentToken: { value: string; type: 'sst.sst.Secret' }
     PeeringKubeconfig: { value: string; type: 'sst.sst.Secret' }
   }
 }

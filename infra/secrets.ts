@@ -1,5 +1,8 @@
 /** Operator bearer token for /admin (sst secret set AdminToken ...). */
 export const adminToken = new sst.Secret('AdminToken')
 
+/** The in-cluster agent's bearer token for /agent/* only (sst secret set AgentToken ...); linked to the API function alone. */
+export const agentToken = new sst.Secret('AgentToken')
+
 /** Base64 kubeconfig buyers peer with, until the in-cluster agent serves it. */
 export const peeringKubeconfig = new sst.Secret('PeeringKubeconfig', '')

@@ -56,6 +56,12 @@ describe('infrastructure resource graph', () => {
     }
   })
 
+  it('gives the agent token to the API function alone', async () => {
+    const { recorded } = await setup('dev')
+    const holders = functionsOf(recorded).filter((fn) => linkNames(fn).has('AgentToken')).map((fn) => fn.handler)
+    expect(holders).toEqual(['functions/lambda/participant-api.handler'])
+  })
+
   it('deploys the participant its stage is registered as in stages.json', async () => {
     const supernode = await setup('provider-supernode')
     const environments = functionsOf(supernode.recorded).map((f) => f.environment as Record<string, unknown>)
