@@ -156,6 +156,16 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       expect(await failureOf(core.readNamespace({ name: 'team' }))).toMatchObject({ code: 404 })
     })
 
+    it('deletes a namespace with the objects in it', async () => {
+      const { core, custom } = await setup()
+      await core.createNamespace({ body: { metadata: { name: 'liqo-tenant-provider' } } })
+      await custom.createNamespacedCustomObject({ ...RS, namespace: 'liqo-tenant-provider', body: aResourceSlice('contract-1') })
+      await core.createNamespacedSecret({ namespace: 'liqo-tenant-provider', body: { metadata: { name: 'liqo-nonce' }, data: { nonce: 'bm9uY2U=' } } })
+      await core.deleteNamespace({ name: 'liqo-tenant-provider' })
+      expect((await core.listSecretForAllNamespaces()).items).toEqual([])
+      expect(((await custom.listClusterCustomObject(RS)) as { items: unknown[] }).items).toEqual([])
+    })
+
     async function setup() {
       return start()
     }
@@ -221,6 +231,15 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       expect(patched.metadata?.labels).toEqual({ a: '1', b: '2' })
       expect(patched.spec?.containers.map((c) => c.name)).toEqual(['main', 'side'])
       expect(patched.spec?.tolerations).toEqual([{ key: 'x', operator: 'Exists' }])
+    })
+
+    it('answers 422 to a JSON patch whose test operation fails, and changes nothing', async () => {
+      const { core } = await setup()
+      const failure = await failureOf(
+        core.patchNamespacedPod({ name: 'p', namespace: 'default', body: [{ op: 'test', path: '/metadata/labels/a', value: '2' }, { op: 'remove', path: '/metadata/labels/a' }] }),
+      )
+      expect(failure.code).toBe(422)
+      expect((await core.readNamespacedPod({ name: 'p', namespace: 'default' })).metadata?.labels).toEqual({ a: '1' })
     })
 
     it('applies a JSON patch, which client-node sends by default', async () => {
@@ -338,6 +357,15 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       await core.patchNamespacedPod({ name: 'web', namespace: 'default', body: [{ op: 'replace', path: '/metadata/labels/app', value: 'api' }] })
       await core.patchNamespacedPod({ name: 'db', namespace: 'default', body: [{ op: 'replace', path: '/metadata/labels/app', value: 'web' }] })
       await vi.waitFor(() => expect(watch.events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED web', 'DELETED web', 'ADDED db']))
+      watch.controller.abort()
+    })
+
+    it('watches one namespace only', async () => {
+      const { core, kc } = await setup()
+      const watch = await watchInto(kc, '/api/v1/namespaces/data/configmaps', { watch: true })
+      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'elsewhere' } } })
+      await core.createNamespacedConfigMap({ namespace: 'data', body: { metadata: { name: 'here' } } })
+      await vi.waitFor(() => expect(watch.events.map((e) => `${e.type} ${e.object.metadata?.name}`)).toEqual(['ADDED here']))
       watch.controller.abort()
     })
 
