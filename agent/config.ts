@@ -11,6 +11,7 @@ import { jsonValue, MAX_ID_LENGTH, quantityString, wireId, wireList, wireText } 
 export const MAX_AGENT_DOMAIN_LENGTH = MAX_ID_LENGTH - '-k8slice-'.length - 16
 /** Longest debounce of a rescan: beyond an hour a change is no longer published "within seconds". */
 export const MAX_DEBOUNCE_MS = 3_600_000
+/** A node change is published about two seconds later: quick for buyers, few publications under churn. */
 export const DEFAULT_DEBOUNCE_MS = 2_000
 
 const domain = z

@@ -9,6 +9,7 @@ export interface RescanTimers {
   clearTimeout(handle: unknown): void
 }
 
+/** What a rescan reads and where it publishes; `onError` hears failures, which are retried rather than thrown. */
 export interface DebouncedRescanOptions {
   debounceMs: number
   scan: () => K8SliceFlavour[]

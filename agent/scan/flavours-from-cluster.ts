@@ -6,8 +6,9 @@ import type { AgentConfig } from '../config.ts'
 
 /** The extended resource NVIDIA's device plugin advertises. */
 export const GPU_RESOURCE = 'nvidia.com/gpu'
-/** Labels NVIDIA's GPU feature discovery sets: the product name and the memory of one GPU in MiB. */
+/** Label NVIDIA's GPU feature discovery sets to the product name: the flavour's GPU model. */
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product'
+/** Label GPU feature discovery sets to the memory of one GPU in MiB; the flavour offers it times the free GPUs. */
 export const GPU_MEMORY_LABEL = 'nvidia.com/gpu.memory'
 const ARCH_LABEL = 'kubernetes.io/arch'
 const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']

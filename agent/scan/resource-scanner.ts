@@ -9,6 +9,7 @@ import { flavoursFromCluster } from './flavours-from-cluster.ts'
 /** Wait before restarting an informer whose list or watch failed (a 410 Gone relists by itself). */
 export const DEFAULT_INFORMER_RESTART_MS = 1_000
 
+/** The cluster to follow and the participant port to publish to; clock, timers and delays are injectable for tests. */
 export interface ResourceScannerOptions {
   kubeConfig: KubeConfig
   config: AgentConfig
