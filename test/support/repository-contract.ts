@@ -4,6 +4,7 @@ import { InMemoryHops } from './in-memory-hops.ts'
 import { createTestTable } from './dynamo-test-table.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore } from './in-memory-provider-store.ts'
+import { InMemoryAgentCommandRecords } from './in-memory-agent-inbox.ts'
 
 /** The storage ports of one participant, empty: what every case of the repository contract starts from. */
 export type { Repositories }
@@ -26,6 +27,7 @@ export const inMemoryRepositories: RepositoryImplementation = {
       candidates: new InMemoryRemoteFlavours(),
       published: new InMemoryRemoteFlavours(),
       hops: new InMemoryHops(store.contracts),
+      agentCommands: new InMemoryAgentCommandRecords(),
     }
   },
 }

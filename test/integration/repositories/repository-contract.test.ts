@@ -134,6 +134,30 @@ describe.each([inMemoryRepositories, dynamoRepositories])('repositories on $name
     }
   })
 
+  describe('agent command outcomes', () => {
+    it('keeps the latest outcome until a final one, which a later report never overwrites', async () => {
+      const { records } = await setup()
+      const received = { id: 'cmd-1', type: 'DEPLOY_VIRTUAL_ROUTER', outcome: 'received' as const, receivedCount: 1, updatedAt: at('10:00') }
+      expect(await records.save(received)).toBe(true)
+      expect(await records.get('cmd-1')).toEqual(received)
+      expect(await records.save({ ...received, outcome: 'progress', detail: 'peering', updatedAt: at('10:01') })).toBe(true)
+      const failed = { ...received, outcome: 'failed' as const, detail: 'gateway never ready', updatedAt: at('10:02') }
+      expect(await records.save(failed)).toBe(true)
+      expect(await records.save({ ...received, outcome: 'done', updatedAt: at('10:03') })).toBe(false)
+      expect(await records.get('cmd-1')).toEqual(failed)
+    })
+
+    it('reads an unknown command as undefined', async () => {
+      const { records } = await setup()
+      expect(await records.get('nope')).toBeUndefined()
+    })
+
+    async function setup() {
+      const repositories = await create()
+      return { records: repositories.agentCommands! }
+    }
+  })
+
   describe('reservations', () => {
     it('holds a transaction on its pool and finds it by id and by reservation key', async () => {
       const { reservations, flavours, flavour } = await setup()
