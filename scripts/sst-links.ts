@@ -2,6 +2,8 @@ export interface LinkedResources {
   stage: string
   tableName: string
   adminToken: string
+  /** The agent's token (the API function's link only); defaults to one derived from the admin token, never equal to it. */
+  agentToken?: string
   peeringKubeconfig?: string
   chainQueueUrl: string
   agentQueueUrl: string
@@ -17,6 +19,7 @@ export function sstLinkEnvironment(links: LinkedResources): Record<string, strin
     SST_RESOURCE_App: link({ name: 'rear-cloud', stage: links.stage }),
     SST_RESOURCE_ParticipantTable: link({ name: links.tableName, type: 'sst.aws.Dynamo' }),
     SST_RESOURCE_AdminToken: link({ value: links.adminToken, type: 'sst.sst.Secret' }),
+    SST_RESOURCE_AgentToken: link({ value: links.agentToken ?? `${links.adminToken}-agent`, type: 'sst.sst.Secret' }),
     SST_RESOURCE_PeeringKubeconfig: link({ value: links.peeringKubeconfig ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_ChainQueue: link({ url: links.chainQueueUrl, type: 'sst.aws.Queue' }),
     SST_RESOURCE_AgentQueue: link({ url: links.agentQueueUrl, type: 'sst.aws.Queue' }),
