@@ -100,6 +100,16 @@ describe.each([inMemoryRepositories, dynamoRepositories])('repositories on $name
       expect(await flavours.getPool(flavour.id)).toEqual(next)
     })
 
+    it('refuses a refresh planned before a hold was taken, so the hold is never offered again', async () => {
+      const { flavours, reservations, flavour, pool } = await setup()
+      await reservations.createHold(aTransaction())
+      const held = await flavours.getPool(flavour.id)
+      const refresh = flavours.refresh({ previous: pool, pool: { ...pool, version: 1 }, flavour: aK8SliceFlavour({ cpu: '12' }) })
+      await expect(refresh).rejects.toBeInstanceOf(ContentionError)
+      expect(await flavours.getPool(flavour.id)).toEqual(held)
+      expect((await flavours.get(flavour.id))?.flavour).toEqual(flavour)
+    })
+
     it('withdraws a flavour: no longer listed, the pool left without a current flavour', async () => {
       const { flavours, flavour, pool } = await setup()
       const next = { ...pool, currentFlavourId: undefined, version: 1 }
