@@ -18,7 +18,7 @@ import { contractToWire } from '../../core/wire/contract-codec.ts'
 import { transactionToWire } from '../../core/wire/reservation-codec.ts'
 import { formatTimestamp } from '../../core/wire/wire-object.ts'
 import type { AppEnv } from './env.ts'
-import { idParam, methodNotAllowed, readJson } from './middleware.ts'
+import { idParam, methodNotAllowed, readJson, readQuery } from './middleware.ts'
 
 export interface AdminDeps {
   self: NodeIdentity
@@ -51,13 +51,7 @@ const cursorToQuery = (cursor: LearntCursor): string => Buffer.from(`${cursor.ty
 /** A bounded page of candidates or publications, each with its route and how old it is. */
 function learntListing(store: RemoteFlavourRepository, clock: Clock) {
   return async (c: Context<AppEnv>) => {
-    const parsed = LISTING_QUERY.safeParse(c.req.query())
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      const parameter = issue.path.length > 0 ? issue.path.join('.') : 'query'
-      throw new ValidationError(`Query parameter ${parameter}: ${issue.message}`, { code: 'INVALID_PARAMETER', details: { parameter } })
-    }
-    const { type, limit, cursor } = parsed.data
+    const { type, limit, cursor } = readQuery(c, LISTING_QUERY)
     const page = await listLearnt(store, { limit, ...(type ? { type } : {}), ...(cursor ? { cursor: cursorFromQuery(cursor) } : {}) })
     const now = clock.now()
     return c.json({

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import type { Context } from 'hono'
 import * as z from 'zod'
 import { MAX_COMMANDS, MAX_WAIT_SECONDS, receiveAgentCommands, reportAgentResult } from '../../core/agent/agent-commands.ts'
 import type { AgentCommandDeps } from '../../core/agent/agent-commands.ts'
@@ -15,7 +14,7 @@ import { identityToWire } from '../../core/wire/identity-codec.ts'
 import { MAX_TEXT_LENGTH, decodeWith, formatTimestamp } from '../../core/wire/wire-object.ts'
 import type { AppEnv } from './env.ts'
 import type { AuthMiddleware } from './middleware.ts'
-import { idParam, methodNotAllowed, readJson } from './middleware.ts'
+import { idParam, methodNotAllowed, readJson, readQuery } from './middleware.ts'
 
 /** What the agent API needs: the command queue read on the agent's behalf, and the flavour store it refreshes. */
 export interface AgentDeps extends AgentCommandDeps {
@@ -46,14 +45,6 @@ export function agentToken(token: string | undefined): AuthMiddleware {
   }
 }
 
-function queryOf<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
-  const parsed = schema.safeParse(c.req.query())
-  if (parsed.success) return parsed.data
-  const issue = parsed.error.issues[0]!
-  const parameter = issue.path.length > 0 ? issue.path.join('.') : 'query'
-  throw new ValidationError(`Query parameter ${parameter}: ${issue.message}`, { code: 'INVALID_PARAMETER', details: { parameter } })
-}
-
 const recordToWire = (record: AgentCommandRecord) => ({
   id: record.id,
   type: record.type ?? null,
@@ -74,7 +65,7 @@ export function agentRoutes(deps: AgentDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   app.get('/agent/v1/commands', async (c) => {
-    const { wait, max } = queryOf(c, agentCommandsQuery)
+    const { wait, max } = readQuery(c, agentCommandsQuery)
     const commands = await receiveAgentCommands(deps, wait, max)
     return c.json({ commands })
   })

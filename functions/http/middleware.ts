@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import type * as z from 'zod'
 import { randomUUID } from 'node:crypto'
 import type { LogFields, Logger } from '../../core/shared/ports.ts'
 import { MethodNotAllowedError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../core/shared/errors.ts'
@@ -132,4 +133,13 @@ export function adminToken(token: string | undefined): AuthMiddleware {
     }
     await next()
   }
+}
+
+/** The request's query parameters, parsed with `schema`; the first bad one is a 400 naming it. */
+export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  const parsed = schema.safeParse(c.req.query())
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]!
+  const parameter = issue.path.length > 0 ? issue.path.join('.') : 'query'
+  throw new ValidationError(`Query parameter ${parameter}: ${issue.message}`, { code: 'INVALID_PARAMETER', details: { parameter } })
 }
