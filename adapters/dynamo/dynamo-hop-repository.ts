@@ -26,6 +26,18 @@ export class DynamoHopRepository implements HopRepository {
     const once = 'attribute_not_exists(pk)'
     if (effects.contract) items.push({ Put: { TableName, Item: contractToItem(effects.contract), ConditionExpression: once } })
     if (effects.allocation) items.push({ Put: { TableName, Item: allocationToItem(effects.allocation), ConditionExpression: once } })
+    if (effects.releasedAllocation) {
+      items.push({
+        Update: {
+          TableName,
+          Key: key.allocation(effects.releasedAllocation.id),
+          UpdateExpression: 'SET #status = :released, updatedAt = :at, gsi1pk = :index',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':released': 'released', ':at': effects.releasedAllocation.at.toISOString(), ':index': index.allocations('released') },
+        },
+      })
+    }
     if (effects.networkEvent) {
       const e = effects.networkEvent
       items.push({

@@ -298,6 +298,13 @@ function releaseAll(hop: Hop, ctx: DecideContext, why: string): Decision {
 
 const releasedByUpstream: Handler<'RELEASE'> = (hop, event, ctx) => releaseAll(hop, ctx, `by ${event.from}: ${event.reason}`)
 
+/** The consumer tears its chain down: everything below releases; its VirtualNode allocation goes too. */
+const releaseRequested: Handler<'RELEASE_REQUESTED'> = (hop, event, ctx) => {
+  const decision = releaseAll(note(hop, ctx, 'RELEASE_REQUESTED', event.reason), ctx, `by ${ctx.self}: ${event.reason}`)
+  const allocationId = hop.position === 'origin' ? hop.allocationId : undefined
+  return allocationId ? { ...decision, commands: [...decision.commands, { kind: 'record', effects: { releasedAllocation: { id: allocationId, at: ctx.now } } }] } : decision
+}
+
 const reservationExpired: Handler<'DEADLINE'> = (hop, _event, ctx) => releaseAll(hop, ctx, `reservation expired at ${hop.deadline?.toISOString()}`)
 
 const lateAnswer: Handler<'RESERVE_OK' | 'PURCHASE_OK'> = (hop, event, ctx) => ({
@@ -333,7 +340,9 @@ export const HOP_TABLE: readonly Row[] = [
   row('purchasing', 'PURCHASE_FAIL', ABOVE_PROVIDER, ['failed'], 'PURCHASE_FAIL upstream', downstreamFailed('purchase')),
   row('purchasing', 'RELEASE', ['relay'], ['released'], 'RELEASE downstream (the origin gave up)', releasedByUpstream),
   row('purchasing', 'DEADLINE', ALL, ['failed'], 'HOP_TIMEOUT: PURCHASE_FAIL upstream, RELEASE downstream', deadlinePassed('purchase')),
-  row('purchased', 'RELEASE', BELOW_ORIGIN, ['released'], 'relay: RELEASE downstream; provider: undo the sale (capacity back, allocation released)', releasedByUpstream),
+  row('reserved', 'RELEASE_REQUESTED', ['origin'], ['released'], 'the consumer gives the reservation up: RELEASE downstream', releaseRequested),
+  row('purchased', 'RELEASE_REQUESTED', ['origin'], ['released'], 'tear-down: RELEASE downstream, VirtualNode allocation released', releaseRequested),
+  row('purchased', 'RELEASE', BELOW_ORIGIN, ['released'], 'relay: RELEASE downstream; provider: undo the sale (capacity back, flavour re-offered, allocation released)', releasedByUpstream),
   row('failed', 'RELEASE', BELOW_ORIGIN, ['released'], 'RELEASE downstream', releasedByUpstream),
   row('failed', 'RESERVE_OK', ABOVE_PROVIDER, ['failed'], 'a late reservation: RELEASE downstream', lateAnswer),
   row('failed', 'PURCHASE_OK', ABOVE_PROVIDER, ['failed'], 'a late sale: RELEASE downstream, which undoes it', lateAnswer),

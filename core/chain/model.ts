@@ -61,6 +61,7 @@ export const TIMELINE_EVENTS = [
   'CHAIN_STARTED',
   'PURCHASE_DEFERRED',
   'PURCHASE_REQUESTED',
+  'RELEASE_REQUESTED',
   'RESERVE_RECEIVED',
   'RESERVE_FORWARDED',
   'PURCHASE_FORWARDED',
@@ -150,6 +151,8 @@ export type HopEvent =
   | (ChainPayload & Pick<ChainMessage, 'from' | 'chainId' | 'route' | 'replyTo'>)
   | { type: 'DEADLINE' }
   | { type: 'PURCHASE_REQUESTED' }
+  /** The consumer ends the contract (or gives up a held reservation): tear-down along the route. */
+  | { type: 'RELEASE_REQUESTED'; reason: string }
   | { type: 'HELD'; transactionId: string; expiresAt: Date }
   | { type: 'SOLD'; contract: Contract }
   | { type: 'REFUSED'; failure: ChainFailure }

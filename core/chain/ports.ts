@@ -9,6 +9,8 @@ export interface HopEffects {
   contract?: Contract
   allocation?: Allocation
   networkEvent?: NetworkEvent
+  /** An allocation this hop made earlier, now released (tear-down). */
+  releasedAllocation?: { id: string; at: Date }
 }
 
 /** Per-participant chain records; every save is conditional on the version read (or on absence). */

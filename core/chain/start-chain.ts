@@ -59,3 +59,18 @@ export async function purchaseChain(deps: ChainDeps, chainId: string): Promise<H
   if (hop.state !== 'reserved') throw new ConflictError(`Operation ${chainId} is ${hop.state}, not reserved`, { code: 'OPERATION_NOT_RESERVED' })
   return (await applyEvent(deps, chainId, { type: 'PURCHASE_REQUESTED' })) ?? hop
 }
+
+/**
+ * Tears a chain down from the consumer (seed workflow's end; FLUIDOS never built it, reference §14 bug
+ * 18): RELEASE walks the route, every hop ends released, and the provider undoes the sale, so its pool
+ * grows back and the flavour is offered again. Repeating it, or releasing a chain already over, changes nothing.
+ */
+export async function releaseChain(deps: ChainDeps, chainId: string, reason = 'released by the consumer'): Promise<Hop> {
+  const hop = await deps.hops.get(chainId)
+  if (!hop || hop.position !== 'origin') throw new NotFoundError('Operation', chainId, { code: 'OPERATION_NOT_FOUND' })
+  if (hop.state === 'failed' || hop.state === 'released') return hop
+  if (hop.state !== 'reserved' && hop.state !== 'purchased') {
+    throw new ConflictError(`Operation ${chainId} is ${hop.state}; release it once it is reserved or purchased (or wait for its deadline)`, { code: 'OPERATION_IN_FLIGHT' })
+  }
+  return (await applyEvent(deps, chainId, { type: 'RELEASE_REQUESTED', reason })) ?? hop
+}

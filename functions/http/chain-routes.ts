@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { NotFoundError, ValidationError } from '../../core/shared/errors.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { Hop } from '../../core/chain/model.ts'
-import { purchaseChain, startChain } from '../../core/chain/start-chain.ts'
+import { purchaseChain, releaseChain, startChain } from '../../core/chain/start-chain.ts'
 import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
 import { chainMessageFromWire } from '../../core/wire/chain-codec.ts'
 import { configurationFromWire } from '../../core/wire/configuration-codec.ts'
@@ -76,5 +76,10 @@ export function operationRoutes(deps: ChainDeps & { candidates: RemoteFlavourRep
     return c.json(hopView(hop, deps.self.id), 202)
   })
   app.all('/chain/v1/operations/:id/purchase', methodNotAllowed(['POST']))
+  app.post('/chain/v1/operations/:id/release', async (c) => {
+    const hop = await releaseChain({ ...deps, logger: c.get('logger') }, idParam(c, 'id'))
+    return c.json(hopView(hop, deps.self.id), 202)
+  })
+  app.all('/chain/v1/operations/:id/release', methodNotAllowed(['POST']))
   return app
 }

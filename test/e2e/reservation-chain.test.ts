@@ -46,6 +46,20 @@ describe('the reservation chain over SQS', () => {
     for (const id of ['consumer-node', 'consumer-supernode', 'catalog', 'provider-node']) expect((await view(id, started.body.operationId)).state, id).toBe('purchased')
   })
 
+  it('tears a purchased chain down: every hop released, the provider’s pool and flavour grown back, both allocations released', async () => {
+    const { start, view, waitFor, url, scan } = await setup()
+    const started = await start({ configuration: { type: 'k8slice', data: { cpu: '2', memory: '4Gi', pods: '10' } } })
+    await waitFor(started.body.operationId, ['purchased'])
+    const release = await fetch(`${url('consumer-node')}/chain/v1/operations/${started.body.operationId}/release`, { method: 'POST' })
+    expect(release.status).toBe(202)
+    await waitFor(started.body.operationId, ['released'])
+    for (const id of HOPS) await expect.poll(async () => (await view(id, started.body.operationId)).state, { timeout: 10_000 }).toBe('released')
+    const flavours = (await (await fetch(`${url('provider-node')}/api/v2/flavors/k8slice`)).json()) as { type: { data: { charateristics: { cpu: string } } } }[]
+    expect(flavours.map((f) => f.type.data.charateristics.cpu)).toContain('8')
+    expect(await scan('consumer-node', 'allocation')).toEqual([expect.objectContaining({ allocationType: 'VirtualNode', status: 'released' })])
+    expect(await scan('provider-node', 'allocation')).toEqual([expect.objectContaining({ allocationType: 'Node', status: 'released' })])
+  })
+
   it('fails cleanly when the provider answers 409, telling every hop where and why', async () => {
     const { start, view, waitFor, url, scan } = await setup()
     const blocker = await fetch(`${url('provider-node')}/api/v2/reservations`, {

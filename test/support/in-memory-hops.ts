@@ -47,6 +47,11 @@ export class InMemoryHops implements HopRepository {
     if (effects.contract) this.contracts.set(effects.contract.id, copy(effects.contract))
     if (effects.allocation) this.allocations.set(effects.allocation.id, copy(effects.allocation))
     if (effects.networkEvent) this.events.set(effects.networkEvent.id, copy(effects.networkEvent))
+    if (effects.releasedAllocation) {
+      const released = this.allocations.get(effects.releasedAllocation.id)
+      if (!released) throw new ContentionError()
+      Object.assign(released, { status: 'released', updatedAt: effects.releasedAllocation.at })
+    }
   }
 
   async create(hop: Hop, effects?: HopEffects) {

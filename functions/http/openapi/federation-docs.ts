@@ -98,6 +98,13 @@ function registerNodeDocs(registry: OpenAPIRegistry): void {
     request: { params: id },
     responses: { 202: json(operationView, 'Purchasing'), 409: failure('Not reserved') },
   })
+  registry.registerPath({
+    method: 'post',
+    path: '/chain/v1/operations/{id}/release',
+    summary: 'Tear the chain down: every hop releases, the provider undoes its sale and offers the capacity again',
+    request: { params: id },
+    responses: { 202: json(operationView, 'Released here; RELEASE walks the route'), 404: failure('Unknown operation'), 409: failure('Still reserving or purchasing') },
+  })
 }
 
 function registerPublicationDocs(registry: OpenAPIRegistry): void {

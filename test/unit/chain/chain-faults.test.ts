@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { startChain } from '../../../core/chain/start-chain.ts'
+import { releaseChain, startChain } from '../../../core/chain/start-chain.ts'
 import { moveTo } from '../../../core/chain/hop-machine.ts'
 import type { K8SliceFlavour } from '../../../core/flavours/model.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
@@ -163,6 +163,32 @@ describe('chain faults', () => {
       network.down.add('consumer-supernode')
       await start()
       expect(await consumer().deps.candidates.listFresh('k8slice', network.clock.now())).toHaveLength(1)
+    })
+  })
+
+  describe('tear-down', () => {
+    it('releases every hop, undoes the sale and offers the capacity again; a second release changes nothing', async () => {
+      const { network, start, hopAt, held, provider, consumer } = await setup()
+      const origin = await start()
+      await network.runUntilIdle()
+      await releaseChain(consumer().deps, origin.chainId)
+      await network.runUntilIdle()
+      for (const id of ROUTE) expect(hopAt(id, origin.chainId).state, id).toBe('released')
+      expect(held()).toEqual([])
+      expect(provider().store.pools.get(FLAVOUR)?.free.cpu).toBe(8e9)
+      expect((provider().store.advertised()[0] as K8SliceFlavour).spec.characteristics.cpu.toString()).toBe('8')
+      expect([...provider().store.allocations.values()].map((a) => a.status)).toEqual(['released'])
+      expect([...consumer().hops.allocations.values()].map((a) => a.status)).toEqual(['released'])
+      const sent = network.sent.length
+      await releaseChain(consumer().deps, origin.chainId)
+      await network.runUntilIdle()
+      expect(network.sent.length).toBe(sent)
+    })
+
+    it('refuses to release a chain still in flight', async () => {
+      const { start, consumer } = await setup()
+      const origin = await start()
+      await expect(releaseChain(consumer().deps, origin.chainId)).rejects.toMatchObject({ code: 'OPERATION_IN_FLIGHT' })
     })
   })
 
