@@ -14,6 +14,8 @@ export { parseFieldSelector, parseLabelSelector } from './selectors.ts'
 export { RESOURCE_TYPES } from './resources.ts'
 export type { ResourceType } from './resources.ts'
 export { FakeKubeStore } from './store.ts'
+export { LIQO_DEFAULT_SLICE_RESOURCES, simulateLiqo } from './liqo-simulator.ts'
+export type { LiqoFailures, LiqoSimulated, LiqoSimulatorOptions } from './liqo-simulator.ts'
 
 /** How to start a fake API server. */
 export interface FakeKubeOptions {
