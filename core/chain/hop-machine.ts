@@ -16,7 +16,7 @@ import type {
   TimelineEvent,
   UpstreamHop,
 } from './model.ts'
-import { MAX_REASON, hasDownstream, hasUpstream, messageId } from './model.ts'
+import { MAX_REASON, hasDownstream, hasUpstream, isForward, messageId } from './model.ts'
 
 /** The knobs of the chain, per participant. */
 export interface ChainSettings {
@@ -98,7 +98,7 @@ const toDownstream = (hop: Hop, ctx: DecideContext, payload: ChainPayload): HopC
 /** Work towards downstream that a settled hop must no longer do. */
 const withoutPendingWork = <H extends Hop>(hop: H): H => ({
   ...hop,
-  outbox: hop.outbox.filter((e) => !(e.kind === 'go-reserve' || e.kind === 'go-purchase' || (e.kind === 'message' && (e.message.payload.type === 'RESERVE' || e.message.payload.type === 'PURCHASE')))),
+  outbox: hop.outbox.filter((e) => !isForward(e)),
 })
 
 interface FailOptions {

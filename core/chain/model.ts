@@ -182,4 +182,16 @@ export type OutboxEntry =
   /** Drop what this participant learnt of a flavour that was sold or is gone, so discovery stops offering it. */
   | { kind: 'forget'; providerId: string; flavourId: string }
 
+/** A call to a FLUIDOS Go provider waiting in the outbox. */
+export type GoCall = Extract<OutboxEntry, { kind: 'go-reserve' | 'go-purchase' }>
+export const isGoCall = (command: HopCommand): command is GoCall => command.kind === 'go-reserve' || command.kind === 'go-purchase'
+
+/** Commands carried out after the commit (the rest run before it, or are written with the hop). */
+export const isOutboxEntry = (command: HopCommand): command is OutboxEntry =>
+  isGoCall(command) || command.kind === 'message' || command.kind === 'agent' || command.kind === 'forget'
+
+/** Work that asks downstream to reserve or buy: what a settled hop must no longer do. */
+export const isForward = (entry: OutboxEntry): boolean =>
+  isGoCall(entry) || (entry.kind === 'message' && (entry.message.payload.type === 'RESERVE' || entry.message.payload.type === 'PURCHASE'))
+
 export const messageId = (chainId: string, type: ChainMessageType, from: string) => `${chainId}:${type}:${from}`

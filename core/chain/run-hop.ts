@@ -7,8 +7,8 @@ import type { Peer } from '../peers/model.ts'
 import type { ChainDeps } from './chain-deps.ts'
 import type { DecideContext } from './hop-machine.ts'
 import { decide } from './hop-machine.ts'
-import type { ChainFailure, ChainMessage, Hop, HopCommand, HopEvent, OutboxEntry } from './model.ts'
-import { MAX_REASON, hasDownstream, hasUpstream } from './model.ts'
+import type { ChainFailure, ChainMessage, GoCall, Hop, HopCommand, HopEvent, OutboxEntry } from './model.ts'
+import { MAX_REASON, hasDownstream, hasUpstream, isForward, isGoCall, isOutboxEntry } from './model.ts'
 import type { HopEffects } from './ports.ts'
 
 /** How long a FLUIDOS Go transaction holds when its receipt carries no expiry (the Go node's is 1 h). */
@@ -91,7 +91,7 @@ async function settle(deps: ChainDeps, hop: Hop | undefined, event: HopEvent): P
   const pending = [...first.commands]
   for (let command = pending.shift(); command; command = pending.shift()) {
     if (command.kind === 'record') effects = { ...effects, ...command.effects }
-    else if (command.kind === 'message' || command.kind === 'agent' || command.kind === 'forget' || command.kind === 'go-reserve' || command.kind === 'go-purchase') outbox.push(command)
+    else if (isOutboxEntry(command)) outbox.push(command)
     else {
       const answer = await runHere(deps, current, command)
       const next = answer && decide(current, answer, ctx)
@@ -105,7 +105,7 @@ async function settle(deps: ChainDeps, hop: Hop | undefined, event: HopEvent): P
 }
 
 /** Drops the settled Go call from the outbox: its answer is being applied, or it no longer matters. */
-const withoutGoCall = (hop: Hop, kind: 'go-reserve' | 'go-purchase'): Hop => ({ ...hop, outbox: hop.outbox.filter((e) => e.kind !== kind) })
+const withoutGoCall = (hop: Hop, kind: GoCall['kind']): Hop => ({ ...hop, outbox: hop.outbox.filter((e) => e.kind !== kind) })
 
 /**
  * Applies one event to this participant's hop, at least once: decide, run, then commit the hop with
@@ -113,7 +113,7 @@ const withoutGoCall = (hop: Hop, kind: 'go-reserve' | 'go-purchase'): Hop => ({ 
  * A duplicate finds the state already moved and changes nothing. `settles` names the Go call whose
  * answer this is, removed from the outbox in the same write.
  */
-export async function applyEvent(deps: ChainDeps, chainId: string, event: HopEvent, settles?: 'go-reserve' | 'go-purchase'): Promise<Hop | undefined> {
+export async function applyEvent(deps: ChainDeps, chainId: string, event: HopEvent, settles?: GoCall['kind']): Promise<Hop | undefined> {
   const saved = await retryOnContention(deps.clock, async (): Promise<Hop | undefined> => {
     const stored = await deps.hops.get(chainId)
     const outcome = await settle(deps, stored, event)
@@ -160,8 +160,7 @@ async function deliver(deps: ChainDeps, hop: Hop, entry: Extract<OutboxEntry, { 
   await deps.transport.send(await peerFor(deps, hop, message.to), message)
 }
 
-const isForwardDownstream = (hop: Hop, entry: OutboxEntry) =>
-  entry.kind === 'message' && hasDownstream(hop) && entry.message.to === hop.downstream && (entry.message.payload.type === 'RESERVE' || entry.message.payload.type === 'PURCHASE')
+const isForwardDownstream = (hop: Hop, entry: OutboxEntry) => entry.kind === 'message' && hasDownstream(hop) && entry.message.to === hop.downstream && isForward(entry)
 
 const unreachable = (error: unknown) => isRearError(error) && (error.kind === 'peer-unavailable' || error.kind === 'peer-timeout')
 
@@ -170,7 +169,7 @@ const unreachable = (error: unknown) => isRearError(error) && (error.kind === 'p
  * conditional save) before the call, so a concurrent or retried drain never calls again unless the
  * answer was truly lost, and then the client reads Go's refusal of a repeated purchase as the sale.
  */
-async function callGoProvider(deps: ChainDeps, hop: Hop, entry: Extract<OutboxEntry, { kind: 'go-reserve' | 'go-purchase' }>): Promise<void> {
+async function callGoProvider(deps: ChainDeps, hop: Hop, entry: GoCall): Promise<void> {
   if (!hasDownstream(hop)) return
   const claimed = { ...hop, outbox: hop.outbox.map((e) => (e === entry ? { ...entry, attempts: entry.attempts + 1 } : e)), version: hop.version + 1 }
   await deps.hops.save(claimed, hop.version)
@@ -209,7 +208,7 @@ export async function drainOutbox(deps: ChainDeps, chainId: string, saved?: Hop)
     let retryLater: unknown
     let refusal: ChainFailure | undefined
     for (const entry of hop.outbox) {
-      if (entry.kind === 'go-reserve' || entry.kind === 'go-purchase') {
+      if (isGoCall(entry)) {
         kept.push(entry)
         continue
       }
@@ -232,7 +231,7 @@ export async function drainOutbox(deps: ChainDeps, chainId: string, saved?: Hop)
       throw error
     }
     if (refusal) return void (await applyEvent(deps, chainId, { type: 'REFUSED', failure: refusal }))
-    const goCall = kept.find((e): e is Extract<OutboxEntry, { kind: 'go-reserve' | 'go-purchase' }> => e.kind === 'go-reserve' || e.kind === 'go-purchase')
+    const goCall = kept.find(isGoCall)
     if (goCall && !retryLater) {
       try {
         return await callGoProvider(deps, next, goCall)

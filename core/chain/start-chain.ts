@@ -3,7 +3,8 @@ import type { Configuration } from '../flavours/model.ts'
 import { resolveConfiguration } from '../flavours/partitioning.ts'
 import type { RemoteFlavourRepository } from '../discovery/ports.ts'
 import type { ChainDeps } from './chain-deps.ts'
-import type { Hop, OutboxEntry } from './model.ts'
+import type { Hop } from './model.ts'
+import { isOutboxEntry } from './model.ts'
 import { originate } from './hop-machine.ts'
 import { applyEvent, drainOutbox } from './run-hop.ts'
 
@@ -44,7 +45,7 @@ export async function startChain(deps: ChainDeps & { candidates: RemoteFlavourRe
     },
     { self: deps.self.id, ...(deps.selfUrl ? { selfUrl: deps.selfUrl } : {}), now, settings: deps.settings, ...(peer ? { downstreamProtocol: peer.protocol } : {}) },
   )
-  const hop: Hop = { ...decision.hop, outbox: decision.commands.filter((c): c is OutboxEntry => c.kind === 'message' || c.kind === 'go-reserve') }
+  const hop: Hop = { ...decision.hop, outbox: decision.commands.filter(isOutboxEntry) }
   await deps.hops.create(hop)
   deps.logger.info('CHAIN_STARTED', { chainId: hop.chainId, route })
   await drainOutbox(deps, hop.chainId, hop)
