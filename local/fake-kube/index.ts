@@ -16,6 +16,7 @@ export type { ResourceType } from './resources.ts'
 export { FakeKubeStore } from './store.ts'
 export { LIQO_DEFAULT_SLICE_RESOURCES, simulateLiqo } from './liqo-simulator.ts'
 export type { LiqoFailures, LiqoSimulated, LiqoSimulatorOptions } from './liqo-simulator.ts'
+export { LIQO_AUTHENTICATION_KEYS, LIQO_DEFAULT_GATEWAY_PORT } from './liqo-peering.ts'
 
 /** How to start a fake API server. */
 export interface FakeKubeOptions {

@@ -1,10 +1,13 @@
+import { deploymentController } from './deployments.ts'
+import { record, REMOTE_CLUSTER_ID, refOf, same, strings } from './liqo-objects.ts'
+import type { ControllerContext, Obj } from './liqo-objects.ts'
+import { authenticationController, networkingController, seedClusterFacts } from './liqo-peering.ts'
 import type { KubeObject } from './selectors.ts'
-import type { ChangeEvent, ChangeHook, FakeKubeStore, ObjectRef } from './store.ts'
+import type { ChangeEvent, ChangeHook, FakeKubeStore } from './store.ts'
 
 const AUTHENTICATION = 'authentication.liqo.io/v1beta1'
 const OFFLOADING = 'offloading.liqo.io/v1beta1'
 const VIRTUAL_NODE_TYPE = 'liqo.io/type'
-const REMOTE_CLUSTER_ID = 'liqo.io/remote-cluster-id'
 const NOT_ALLOWED_TAINT = { key: 'virtual-node.liqo.io/not-allowed', value: 'true', effect: 'NoExecute' }
 
 /** Requests the provider's default ResourceSlice class fills in when the consumer leaves them out (reference §1.2). */
@@ -16,6 +19,18 @@ export interface LiqoFailures {
   VirtualNode?: boolean
   NamespaceOffloading?: boolean
   Pod?: boolean
+  /** No `status.endpoint`, `status.secretRef` or key Secret, so no Connection either. */
+  GatewayServer?: boolean
+  /** No `status.secretRef` or key Secret, so no Connection either. */
+  GatewayClient?: boolean
+  /** The Connection is created but stays `status.value: Connecting`. */
+  Connection?: boolean
+  /** No `status.tenantNamespace` or `status.authParams`. */
+  Tenant?: boolean
+  /** No kubeconfig Secret and no `status.kubeconfigSecretRef`. */
+  Identity?: boolean
+  /** Neither `data.nonce` in `liqo-nonce` Secrets nor `data.signedNonce` in `liqo-signed-nonce` Secrets is filled in. */
+  Nonce?: boolean
 }
 
 /** How the simulated Liqo controllers behave, so tests can hold readiness back or make it never come. */
@@ -26,8 +41,16 @@ export interface LiqoSimulatorOptions {
   timer?: (run: () => void, ms: number) => void
   /** Kinds whose controller never makes them ready. */
   fail?: LiqoFailures
-  /** This cluster's Liqo cluster ID, used for `DefaultName` remote namespaces. Default `local-cluster`. */
+  /** This cluster's Liqo cluster ID: seeded in `liqo/liqo-clusterid-configmap`, used for `DefaultName` remote namespaces. Default `local-cluster`. */
   clusterId?: string
+  /** This cluster's pod CIDR, seeded as Network `liqo/pod-cidr`. Default `10.100.0.0/16`. */
+  podCidr?: string
+  /** This cluster's external CIDR, seeded as Network `liqo/external-cidr`. Default `10.70.0.0/16`. */
+  externalCidr?: string
+  /** The address a GatewayServer reports in `status.endpoint.addresses`. Default `192.0.2.10` (TEST-NET-1). */
+  gatewayAddress?: string
+  /** The API server URL a Tenant's `status.authParams.apiServer` gives the consumer. Default `https://<clusterId>.liqo.local:6443`. */
+  apiServerUrl?: string
 }
 
 /** The parts of a fake API server the simulator drives. */
@@ -36,18 +59,6 @@ export interface LiqoSimulated {
   onChange(hook: ChangeHook): () => void
 }
 
-type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }
-
-const record = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
-const strings = (value: unknown): Record<string, string> =>
-  Object.fromEntries(Object.entries(record(value)).filter((e): e is [string, string] => typeof e[1] === 'string'))
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
-const refOf = (object: KubeObject): ObjectRef => ({
-  apiVersion: object.apiVersion ?? '',
-  kind: object.kind ?? '',
-  ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
-  name: object.metadata.name ?? '',
-})
 const conditionsOf = (object: Obj | undefined): Array<Record<string, unknown>> => {
   const conditions = object?.status?.['conditions']
   return Array.isArray(conditions) ? (conditions as Array<Record<string, unknown>>) : []
@@ -94,9 +105,10 @@ const clusterSelected = (selector: unknown, labels: Record<string, string>): boo
 }
 
 /**
- * Makes a fake cluster behave like Liqo v1's controllers for what the agent drives (ResourceSlice → VirtualNode → Node,
- * NamespaceOffloading, offloaded pods), deterministically, because no real Liqo can run where the tests and local mode do.
- * Returns the unregistration.
+ * Makes a fake cluster behave like Liqo v1's controllers for what the agent drives, deterministically, because no real Liqo
+ * can run where the tests and local mode do: seeded cluster facts (cluster ID, authentication keys, IPAM networks), declarative
+ * peering on this side only (Configuration, gateways, Connection, nonces, Tenant, Identity), ResourceSlice → VirtualNode → Node,
+ * NamespaceOffloading, Deployments' pods, and offloaded pods running. Returns the unregistration.
  */
 export const simulateLiqo = (fake: LiqoSimulated, options: LiqoSimulatorOptions = {}): (() => void) => {
   const { store } = fake
@@ -104,6 +116,14 @@ export const simulateLiqo = (fake: LiqoSimulated, options: LiqoSimulatorOptions 
   const timer = options.timer ?? ((run: () => void, ms: number) => void setTimeout(run, ms))
   const fail = options.fail ?? {}
   const clusterId = options.clusterId ?? 'local-cluster'
+  const settings = {
+    clusterId,
+    podCidr: options.podCidr ?? '10.100.0.0/16',
+    externalCidr: options.externalCidr ?? '10.70.0.0/16',
+    gatewayAddress: options.gatewayAddress ?? '192.0.2.10',
+    apiServerUrl: options.apiServerUrl ?? `https://${clusterId}.liqo.local:6443`,
+    fail,
+  }
   const pending = new Set<string>()
   let stopped = false
 
@@ -304,9 +324,16 @@ export const simulateLiqo = (fake: LiqoSimulated, options: LiqoSimulatorOptions 
     } else if (object.apiVersion === 'v1' && object.kind === 'Pod' && !deleted) later(key, () => reconcilePod(namespace, name))
   }
 
-  const unregister = fake.onChange((event: ChangeEvent) => react(event.object, event.type === 'DELETED', event.previous))
+  const context: ControllerContext = { store, read, later }
+  const controllers = [networkingController(context, settings), authenticationController(context, settings), deploymentController(context)]
+  const unregister = fake.onChange((event: ChangeEvent) => {
+    react(event.object, event.type === 'DELETED', event.previous)
+    if (!stopped) for (const controller of controllers) controller.react(event.object, event.type === 'DELETED')
+  })
+  seedClusterFacts(context, settings)
   for (const o of store.list(AUTHENTICATION, 'ResourceSlice')) react(o, false)
   for (const o of store.list(OFFLOADING, 'VirtualNode')) react(o, false)
+  for (const controller of controllers) controller.resync()
   onNodesChanged()
   return () => {
     stopped = true

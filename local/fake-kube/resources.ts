@@ -24,9 +24,9 @@ const core = (kind: string, plural: string, namespaced: boolean, hasStatus: bool
   statusOnCreate,
 })
 
-const liqo = (group: string, kind: string, plural: string, namespaced = true): ResourceType => ({
+const liqo = (group: string, kind: string, plural: string, namespaced = true, version = 'v1beta1'): ResourceType => ({
   group,
-  version: 'v1beta1',
+  version,
   kind,
   plural,
   namespaced,
@@ -34,13 +34,26 @@ const liqo = (group: string, kind: string, plural: string, namespaced = true): R
   custom: true,
 })
 
-/** Core kinds the agent reads and writes, and the Liqo v1 CRDs (reference next-capabilities §1.1). */
+/** A namespaced built-in kind outside the core group, with a status subresource (Deployments). */
+const builtin = (group: string, version: string, kind: string, plural: string): ResourceType => ({
+  group,
+  version,
+  kind,
+  plural,
+  namespaced: true,
+  hasStatus: true,
+  custom: false,
+})
+
+/** Core and `apps` kinds the agent reads and writes, the Liqo v1 CRDs (reference next-capabilities §1.1) and Liqo's IPAM Networks. */
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   core('Node', 'nodes', false, true, true),
   core('Pod', 'pods', true, true),
   core('Namespace', 'namespaces', false, true, true),
   core('Secret', 'secrets', true, false),
   core('ConfigMap', 'configmaps', true, false),
+  core('Service', 'services', true, true),
+  builtin('apps', 'v1', 'Deployment', 'deployments'),
   liqo('core.liqo.io', 'ForeignCluster', 'foreignclusters', false),
   liqo('authentication.liqo.io', 'Tenant', 'tenants'),
   liqo('authentication.liqo.io', 'Identity', 'identities'),
@@ -53,6 +66,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   liqo('networking.liqo.io', 'GatewayClient', 'gatewayclients'),
   liqo('networking.liqo.io', 'PublicKey', 'publickeies'),
   liqo('networking.liqo.io', 'Connection', 'connections'),
+  liqo('ipam.liqo.io', 'Network', 'networks', true, 'v1alpha1'),
 ]
 
 /** `v1` for core kinds, `group/version` otherwise, as objects carry it. */

@@ -44,6 +44,15 @@ const specOf = (object: KubeObject): string => {
   return JSON.stringify(rest)
 }
 
+/** A Secret's `stringData` merged into `data` (base64) and dropped, as kube-apiserver stores it; other kinds unchanged. */
+const withStringData = (type: ResourceType, object: KubeObject): KubeObject => {
+  const stringData = object['stringData']
+  if (type.group !== '' || type.kind !== 'Secret' || !stringData || typeof stringData !== 'object') return object
+  const { stringData: _stringData, ...rest } = object
+  const encoded = Object.entries(stringData as Record<string, unknown>).map(([key, value]) => [key, Buffer.from(String(value)).toString('base64')])
+  return { ...rest, data: { ...((object['data'] as Record<string, string> | undefined) ?? {}), ...Object.fromEntries(encoded) } }
+}
+
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789'
 
 /** The in-memory object store of the fake API server: one global resourceVersion, a bounded event history, change hooks. */
@@ -92,7 +101,7 @@ export class FakeKubeStore {
     if (!name) throw invalid(type, '', 'name or generateName is required')
     const key = keyOf(type, metadata.namespace, name)
     if (this.objects.has(key)) throw alreadyExists(type, name)
-    const object: KubeObject = { ...structuredClone(body), apiVersion: apiVersionOf(type), kind: type.kind }
+    const object: KubeObject = { ...withStringData(type, structuredClone(body)), apiVersion: apiVersionOf(type), kind: type.kind }
     if (type.hasStatus && !type.statusOnCreate && !keepStatus) {
       if (type.kind === 'Pod') object['status'] = { phase: 'Pending' }
       else delete object['status']
@@ -120,7 +129,7 @@ export class FakeKubeStore {
     let next: KubeObject
     if (subresource === 'status') next = { ...current, status: structuredClone(body['status']) }
     else {
-      next = { ...structuredClone(body), apiVersion: apiVersionOf(type), kind: type.kind }
+      next = { ...withStringData(type, structuredClone(body)), apiVersion: apiVersionOf(type), kind: type.kind }
       if (type.hasStatus && !keepStatus) {
         if (current['status'] === undefined) delete next['status']
         else next['status'] = current['status']

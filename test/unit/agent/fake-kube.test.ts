@@ -95,6 +95,22 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       expect((await core.getAPIResources()).resources.find((r) => r.kind === 'Node')).toMatchObject({ name: 'nodes', namespaced: false })
     })
 
+    it('serves apps/v1 Deployments, core Services and Liqo IPAM Networks, each with a status subresource', async () => {
+      const { kc, custom, core } = await setup()
+      const groups = (await kc.makeApiClient(ApisApi).getAPIVersions()).groups
+      expect(groups.find((g) => g.name === 'ipam.liqo.io')?.preferredVersion?.groupVersion).toBe('ipam.liqo.io/v1alpha1')
+      const resourcesOf = async (group: string, version: string) => (await custom.getAPIResources({ group, version })).resources.map((r) => [r.name, r.namespaced])
+      expect(await resourcesOf('apps', 'v1')).toEqual([
+        ['deployments', true],
+        ['deployments/status', true],
+      ])
+      expect(await resourcesOf('ipam.liqo.io', 'v1alpha1')).toEqual([
+        ['networks', true],
+        ['networks/status', true],
+      ])
+      expect((await core.getAPIResources()).resources.filter((r) => r.kind === 'Service').map((r) => r.name)).toEqual(['services', 'services/status'])
+    })
+
     async function setup() {
       return start()
     }
@@ -164,6 +180,14 @@ describe('fake Kubernetes API server, through the real @kubernetes/client-node',
       await core.deleteNamespace({ name: 'liqo-tenant-provider' })
       expect((await core.listSecretForAllNamespaces()).items).toEqual([])
       expect(((await custom.listClusterCustomObject(RS)) as { items: unknown[] }).items).toEqual([])
+    })
+
+    it('stores a Secret stringData as base64 data over the data sent with it, on create and on update', async () => {
+      const { core } = await setup()
+      await core.createNamespacedSecret({ namespace: 'default', body: { metadata: { name: 's' }, data: { a: 'YQ==', b: 'Yg==' }, stringData: { b: 'two' } } })
+      expect(await core.readNamespacedSecret({ namespace: 'default', name: 's' })).toMatchObject({ data: { a: 'YQ==', b: 'dHdv' } })
+      const replaced = await core.replaceNamespacedSecret({ namespace: 'default', name: 's', body: { metadata: { name: 's' }, stringData: { c: 'three' } } })
+      expect([replaced.data, replaced.stringData]).toEqual([{ c: 'dGhyZWU=' }, undefined])
     })
 
     async function setup() {

@@ -1,5 +1,6 @@
-import { ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
-import type { KubernetesObject, V1Pod } from '@kubernetes/client-node'
+import { createPublicKey, sign, verify } from 'node:crypto'
+import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
+import type { KubernetesObject, V1Deployment, V1Pod, V1Secret } from '@kubernetes/client-node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { simulateLiqo, startFakeKube } from '../../../local/fake-kube/index.ts'
 import type { FakeKube, LiqoSimulatorOptions } from '../../../local/fake-kube/index.ts'
@@ -15,7 +16,7 @@ const VN = { group: 'offloading.liqo.io', version: 'v1beta1', plural: 'virtualno
 const NSOFF = { group: 'offloading.liqo.io', version: 'v1beta1', plural: 'namespaceoffloadings' }
 
 interface Conditioned {
-  metadata: { generation?: number }
+  metadata: { name?: string; generation?: number; labels?: Record<string, string> }
   spec: Record<string, unknown>
   status?: { conditions?: Array<{ type: string; status: string; reason?: string }>; [key: string]: unknown }
 }
@@ -46,6 +47,75 @@ const aNamespaceOffloading = (namespace: string, clusterId = 'provider-1') => ({
 const aPod = (name: string, spec: Partial<NonNullable<V1Pod['spec']>> = {}, namespace = 'default'): V1Pod => ({
   metadata: { name, namespace },
   spec: { containers: [{ name: 'main', image: 'busybox' }], ...spec },
+})
+
+const PROVIDER_TENANT = 'liqo-tenant-consumer-1'
+const NET = { group: 'ipam.liqo.io', version: 'v1alpha1', plural: 'networks' }
+const CONF = { group: 'networking.liqo.io', version: 'v1beta1', plural: 'configurations' }
+const GWS = { group: 'networking.liqo.io', version: 'v1beta1', plural: 'gatewayservers' }
+const GWC = { group: 'networking.liqo.io', version: 'v1beta1', plural: 'gatewayclients' }
+const PK = { group: 'networking.liqo.io', version: 'v1beta1', plural: 'publickeies' }
+const CONN = { group: 'networking.liqo.io', version: 'v1beta1', plural: 'connections' }
+const TN = { group: 'authentication.liqo.io', version: 'v1beta1', plural: 'tenants' }
+const ID = { group: 'authentication.liqo.io', version: 'v1beta1', plural: 'identities' }
+
+const text = (data: string | undefined) => Buffer.from(data ?? '', 'base64').toString()
+const bytes = (data: string | undefined) => Buffer.from(data ?? '', 'base64')
+
+const aConfiguration = (remote: string, namespace: string) => ({
+  apiVersion: 'networking.liqo.io/v1beta1',
+  kind: 'Configuration',
+  metadata: { name: remote, namespace, labels: { 'liqo.io/remote-cluster-id': remote } },
+  spec: { remote: { cidr: { pod: ['10.200.0.0/16'], external: ['10.80.0.0/16'] } } },
+})
+
+const aGateway = (kind: 'GatewayServer' | 'GatewayClient', remote: string, namespace: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'networking.liqo.io/v1beta1',
+  kind,
+  metadata: { name: remote, namespace, labels: { 'liqo.io/remote-cluster-id': remote } },
+  spec: { mtu: 1340, ...spec },
+})
+
+const aPublicKey = (remote: string, namespace: string) => ({
+  apiVersion: 'networking.liqo.io/v1beta1',
+  kind: 'PublicKey',
+  metadata: { name: remote, namespace, labels: { 'liqo.io/remote-cluster-id': remote } },
+  spec: { publicKey: Buffer.from('d2lyZWd1YXJkLXB1YmxpYy1rZXktb2YtdGhlLXBlZXI=').toString('base64') },
+})
+
+const aTenant = (consumer: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'authentication.liqo.io/v1beta1',
+  kind: 'Tenant',
+  metadata: { name: consumer, namespace: `liqo-tenant-${consumer}`, labels: { 'liqo.io/remote-cluster-id': consumer } },
+  spec: { clusterID: consumer, publicKey: 'cHVibGlj', csr: 'Y3Ny', signature: 'c2lnbmF0dXJl', authzPolicy: 'KeysExchange', tenantCondition: 'Active', ...spec },
+})
+
+const anIdentity = (provider: string, authParams?: Record<string, string>) => ({
+  apiVersion: 'authentication.liqo.io/v1beta1',
+  kind: 'Identity',
+  metadata: { name: `controlplane-${provider}`, namespace: `liqo-tenant-${provider}`, labels: { 'liqo.io/remote-cluster-id': provider } },
+  spec: { clusterID: provider, type: 'ControlPlane', ...(authParams ? { authParams } : {}) },
+})
+
+const aNonceSecret = (remote: string, namespace: string, signed = false, nonce?: string): V1Secret => ({
+  metadata: {
+    name: signed ? 'liqo-signed-nonce' : 'liqo-nonce',
+    namespace,
+    labels: { [signed ? 'liqo.io/signed-nonce' : 'liqo.io/nonce']: 'true', 'liqo.io/remote-cluster-id': remote },
+  },
+  ...(nonce === undefined ? {} : { data: { nonce } }),
+})
+
+const aDeployment = (name: string, replicas: number, namespace = 'workload'): V1Deployment => ({
+  metadata: { name, namespace },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { nodeSelector: { 'liqo.io/type': 'virtual-node' }, containers: [{ name: 'main', image: 'busybox' }] },
+    },
+  },
 })
 
 const aManualTimer = () => {
@@ -100,7 +170,12 @@ describe('simulateLiqo', () => {
         { type: 'Node', status: 'Running' },
       ])
       const node = await core.readNode({ name: 'contract-1' })
-      expect(node.metadata?.labels).toMatchObject({ 'liqo.io/type': 'virtual-node', 'liqo.io/remote-cluster-id': 'provider-1', 'kubernetes.io/os': 'linux' })
+      expect(node.metadata?.labels).toMatchObject({
+        'liqo.io/type': 'virtual-node',
+        'liqo.io/remote-cluster-id': 'provider-1',
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/hostname': 'contract-1',
+      })
       expect(node.spec?.taints).toEqual([{ key: 'virtual-node.liqo.io/not-allowed', value: 'true', effect: 'NoExecute' }])
       expect(node.status?.allocatable).toEqual({ cpu: '2', memory: '4Gi', pods: '110', 'ephemeral-storage': '20Gi' })
       expect(node.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True')
@@ -248,13 +323,372 @@ describe('simulateLiqo', () => {
       return started
     }
   })
+
+  describe('the seeded cluster facts', () => {
+    it('give the cluster ID in the liqo namespace and this cluster IPAM networks, from the options', async () => {
+      const { core, custom } = await setup({ clusterId: 'consumer-1', podCidr: '10.1.0.0/16', externalCidr: '10.2.0.0/16' })
+      expect((await core.readNamespace({ name: 'liqo' })).metadata?.name).toBe('liqo')
+      expect((await core.readNamespacedConfigMap({ namespace: 'liqo', name: 'liqo-clusterid-configmap' })).data).toEqual({ CLUSTER_ID: 'consumer-1' })
+      const networks = (await custom.listNamespacedCustomObject({ ...NET, namespace: 'liqo' })) as { items: Conditioned[] }
+      expect(networks.items.map((n) => [n.metadata.name, n.metadata.labels?.['ipam.liqo.io/network-type'], n.spec['cidr'], n.status?.['cidr']])).toEqual([
+        ['external-cidr', 'external-cidr', '10.2.0.0/16', '10.2.0.0/16'],
+        ['pod-cidr', 'pod-cidr', '10.1.0.0/16', '10.1.0.0/16'],
+      ])
+    })
+
+    it('default to cluster local-cluster with pod CIDR 10.100.0.0/16 and external CIDR 10.70.0.0/16', async () => {
+      const { core, custom } = await setup()
+      expect((await core.readNamespacedConfigMap({ namespace: 'liqo', name: 'liqo-clusterid-configmap' })).data?.['CLUSTER_ID']).toBe('local-cluster')
+      const pod = (await custom.getNamespacedCustomObject({ ...NET, namespace: 'liqo', name: 'pod-cidr' })) as Conditioned
+      const external = (await custom.getNamespacedCustomObject({ ...NET, namespace: 'liqo', name: 'external-cidr' })) as Conditioned
+      expect([pod.status?.['cidr'], external.status?.['cidr']]).toEqual(['10.100.0.0/16', '10.70.0.0/16'])
+    })
+
+    it('hold an Ed25519 key pair as PKCS8 and SPKI PEM in the authentication-keys Secret', async () => {
+      const { core } = await setup()
+      const keys = (await core.readNamespacedSecret({ namespace: 'liqo', name: 'authentication-keys' })).data ?? {}
+      expect(text(keys['privateKey'])).toMatch(/^-----BEGIN PRIVATE KEY-----\n/)
+      expect(text(keys['publicKey'])).toMatch(/^-----BEGIN PUBLIC KEY-----\n/)
+      expect(createPublicKey(text(keys['publicKey'])).asymmetricKeyType).toBe('ed25519')
+      const signature = sign(null, Buffer.from('hello'), text(keys['privateKey']))
+      expect(verify(null, Buffer.from('hello'), text(keys['publicKey']), signature)).toBe(true)
+    })
+
+    it('leave facts already on the cluster alone', async () => {
+      const { core } = await setup({ clusterId: 'consumer-1' }, (fake) => {
+        fake.store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'liqo-clusterid-configmap', namespace: 'liqo' }, data: { CLUSTER_ID: 'installed' } })
+        fake.store.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'authentication-keys', namespace: 'liqo' }, data: { privateKey: 'a2V5', publicKey: 'a2V5' } })
+      })
+      expect((await core.readNamespacedConfigMap({ namespace: 'liqo', name: 'liqo-clusterid-configmap' })).data?.['CLUSTER_ID']).toBe('installed')
+      expect((await core.readNamespacedSecret({ namespace: 'liqo', name: 'authentication-keys' })).data).toEqual({ privateKey: 'a2V5', publicKey: 'a2V5' })
+    })
+
+    async function setup(options: LiqoSimulatorOptions = {}, before?: (fake: FakeKube) => void) {
+      return start(options, before)
+    }
+  })
+
+  describe('networking', () => {
+    it('configures a Configuration with the remote CIDRs it was given', async () => {
+      const { custom } = await setup()
+      await custom.createNamespacedCustomObject({ ...CONF, namespace: TENANT, body: aConfiguration('provider-1', TENANT) })
+      const configuration = (await custom.getNamespacedCustomObject({ ...CONF, namespace: TENANT, name: 'provider-1' })) as Conditioned
+      expect(configuration.status?.['remote']).toEqual({ cidr: { pod: ['10.200.0.0/16'], external: ['10.80.0.0/16'] } })
+      expect(configuration.status?.conditions?.map((c) => [c.type, c.status])).toEqual([['NetworkCIDRsConfigured', 'True']])
+    })
+
+    it('gives a GatewayServer an endpoint and a Secret with a WireGuard-style public key', async () => {
+      const { core, custom } = await setup({ gatewayAddress: '198.51.100.7' })
+      await custom.createNamespacedCustomObject({ ...GWS, namespace: PROVIDER_TENANT, body: aGateway('GatewayServer', 'consumer-1', PROVIDER_TENANT, { endpoint: { port: 51841 } }) })
+      const server = (await custom.getNamespacedCustomObject({ ...GWS, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+      expect(server.status).toEqual({
+        endpoint: { addresses: ['198.51.100.7'], port: 51841, protocol: 'UDP' },
+        secretRef: { name: 'gateway-server-consumer-1', namespace: PROVIDER_TENANT },
+      })
+      const secret = await core.readNamespacedSecret({ namespace: PROVIDER_TENANT, name: 'gateway-server-consumer-1' })
+      expect(secret.metadata?.labels).toEqual({ 'liqo.io/remote-cluster-id': 'consumer-1' })
+      expect(Buffer.from(text(secret.data?.['publicKey']), 'base64')).toHaveLength(32)
+    })
+
+    it('gives a GatewayServer without a port the default address and port 51840', async () => {
+      const { custom } = await setup()
+      await custom.createNamespacedCustomObject({ ...GWS, namespace: PROVIDER_TENANT, body: aGateway('GatewayServer', 'consumer-1', PROVIDER_TENANT) })
+      const server = (await custom.getNamespacedCustomObject({ ...GWS, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+      expect(server.status?.['endpoint']).toEqual({ addresses: ['192.0.2.10'], port: 51840, protocol: 'UDP' })
+    })
+
+    it('gives a GatewayClient a Secret with a public key', async () => {
+      const { core, custom } = await setup()
+      await custom.createNamespacedCustomObject({ ...GWC, namespace: TENANT, body: aGateway('GatewayClient', 'provider-1', TENANT, { endpoint: { addresses: ['192.0.2.10'], port: 51840 } }) })
+      const client = (await custom.getNamespacedCustomObject({ ...GWC, namespace: TENANT, name: 'provider-1' })) as Conditioned
+      expect(client.status).toEqual({ secretRef: { name: 'gateway-client-provider-1', namespace: TENANT } })
+      const secret = await core.readNamespacedSecret({ namespace: TENANT, name: 'gateway-client-provider-1' })
+      expect(Buffer.from(text(secret.data?.['publicKey']), 'base64')).toHaveLength(32)
+    })
+
+    it('connects a server once the remote PublicKey arrives', async () => {
+      const { custom } = await setup()
+      await custom.createNamespacedCustomObject({ ...GWS, namespace: PROVIDER_TENANT, body: aGateway('GatewayServer', 'consumer-1', PROVIDER_TENANT) })
+      expect(await statusOf(custom.getNamespacedCustomObject({ ...CONN, namespace: PROVIDER_TENANT, name: 'consumer-1' }))).toBe(404)
+      await custom.createNamespacedCustomObject({ ...PK, namespace: PROVIDER_TENANT, body: aPublicKey('consumer-1', PROVIDER_TENANT) })
+      const connection = (await custom.getNamespacedCustomObject({ ...CONN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+      expect(connection.metadata.labels).toEqual({ 'liqo.io/remote-cluster-id': 'consumer-1' })
+      expect(connection.spec).toMatchObject({ type: 'Server', gatewayRef: { kind: 'GatewayServer', name: 'consumer-1', namespace: PROVIDER_TENANT } })
+      expect(connection.status).toEqual({ value: 'Connected' })
+    })
+
+    it('connects a client whose remote PublicKey arrived first', async () => {
+      const { custom } = await setup()
+      await custom.createNamespacedCustomObject({ ...PK, namespace: TENANT, body: aPublicKey('provider-1', TENANT) })
+      expect(await statusOf(custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' }))).toBe(404)
+      await custom.createNamespacedCustomObject({ ...GWC, namespace: TENANT, body: aGateway('GatewayClient', 'provider-1', TENANT) })
+      const connection = (await custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' })) as Conditioned
+      expect(connection.spec).toMatchObject({ type: 'Client', gatewayRef: { kind: 'GatewayClient', name: 'provider-1' } })
+      expect(connection.status).toEqual({ value: 'Connected' })
+    })
+
+    it('drops the Connection when the PublicKey goes, and the Connection and key Secret when the gateway goes', async () => {
+      const { core, custom } = await setup()
+      await custom.createNamespacedCustomObject({ ...GWC, namespace: TENANT, body: aGateway('GatewayClient', 'provider-1', TENANT) })
+      await custom.createNamespacedCustomObject({ ...PK, namespace: TENANT, body: aPublicKey('provider-1', TENANT) })
+      await custom.deleteNamespacedCustomObject({ ...PK, namespace: TENANT, name: 'provider-1' })
+      expect(await statusOf(custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' }))).toBe(404)
+      await custom.createNamespacedCustomObject({ ...PK, namespace: TENANT, body: aPublicKey('provider-1', TENANT) })
+      expect(await statusOf(custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' }))).toBe(200)
+      await custom.deleteNamespacedCustomObject({ ...GWC, namespace: TENANT, name: 'provider-1' })
+      expect(await statusOf(custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' }))).toBe(404)
+      expect(await statusOf(core.readNamespacedSecret({ namespace: TENANT, name: 'gateway-client-provider-1' }))).toBe(404)
+    })
+
+    it('leaves a gateway without status, and so unconnected, when its controller fails', async () => {
+      for (const kind of ['GatewayServer', 'GatewayClient'] as const) {
+        const { core, custom } = await setup({ fail: { [kind]: true } })
+        const plural = kind === 'GatewayServer' ? GWS : GWC
+        await custom.createNamespacedCustomObject({ ...plural, namespace: TENANT, body: aGateway(kind, 'provider-1', TENANT) })
+        await custom.createNamespacedCustomObject({ ...PK, namespace: TENANT, body: aPublicKey('provider-1', TENANT) })
+        expect(((await custom.getNamespacedCustomObject({ ...plural, namespace: TENANT, name: 'provider-1' })) as Conditioned).status).toBeUndefined()
+        expect((await core.listNamespacedSecret({ namespace: TENANT })).items).toEqual([])
+        expect(await statusOf(custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' }))).toBe(404)
+      }
+    })
+
+    it('leaves the Connection Connecting when the connection controller fails', async () => {
+      const { custom } = await setup({ fail: { Connection: true } })
+      await custom.createNamespacedCustomObject({ ...GWC, namespace: TENANT, body: aGateway('GatewayClient', 'provider-1', TENANT) })
+      await custom.createNamespacedCustomObject({ ...PK, namespace: TENANT, body: aPublicKey('provider-1', TENANT) })
+      expect(((await custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' })) as Conditioned).status).toEqual({ value: 'Connecting' })
+    })
+
+    it('holds the gateway status and then the Connection back by one delay each', async () => {
+      const clock = aManualTimer()
+      const { custom } = await setup({ delayMs: 500, timer: clock.timer })
+      await custom.createNamespacedCustomObject({ ...PK, namespace: TENANT, body: aPublicKey('provider-1', TENANT) })
+      await custom.createNamespacedCustomObject({ ...GWC, namespace: TENANT, body: aGateway('GatewayClient', 'provider-1', TENANT) })
+      const client = async () => (await custom.getNamespacedCustomObject({ ...GWC, namespace: TENANT, name: 'provider-1' })) as Conditioned
+      clock.advance(499)
+      expect((await client()).status).toBeUndefined()
+      clock.advance(1)
+      expect((await client()).status?.['secretRef']).toEqual({ name: 'gateway-client-provider-1', namespace: TENANT })
+      expect(await statusOf(custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' }))).toBe(404)
+      clock.advance(500)
+      expect(((await custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' })) as Conditioned).status).toEqual({ value: 'Connected' })
+    })
+
+    async function setup(options: LiqoSimulatorOptions = {}) {
+      return start(options)
+    }
+  })
+
+  describe('authentication', () => {
+    it('fills a liqo-nonce Secret with 64 random bytes as base64 text', async () => {
+      const { core } = await setup()
+      await core.createNamespacedSecret({ namespace: PROVIDER_TENANT, body: aNonceSecret('consumer-1', PROVIDER_TENANT) })
+      const secret = await core.readNamespacedSecret({ namespace: PROVIDER_TENANT, name: 'liqo-nonce' })
+      expect(Buffer.from(text(secret.data?.['nonce']), 'base64')).toHaveLength(64)
+    })
+
+    it('signs the nonce in a liqo-signed-nonce Secret with the cluster private key', async () => {
+      const { core } = await setup()
+      const nonce = Buffer.from(Buffer.from('n'.repeat(64)).toString('base64')).toString('base64')
+      await core.createNamespacedSecret({ namespace: TENANT, body: aNonceSecret('provider-1', TENANT, true, nonce) })
+      const secret = await core.readNamespacedSecret({ namespace: TENANT, name: 'liqo-signed-nonce' })
+      const publicKey = text((await core.readNamespacedSecret({ namespace: 'liqo', name: 'authentication-keys' })).data?.['publicKey'])
+      expect(secret.data?.['nonce']).toBe(nonce)
+      expect(verify(null, bytes(nonce), publicKey, bytes(secret.data?.['signedNonce']))).toBe(true)
+    })
+
+    it('fills in neither nonce nor signature when the nonce controller fails', async () => {
+      const { core } = await setup({ fail: { Nonce: true } })
+      await core.createNamespacedSecret({ namespace: PROVIDER_TENANT, body: aNonceSecret('consumer-1', PROVIDER_TENANT) })
+      await core.createNamespacedSecret({ namespace: TENANT, body: aNonceSecret('provider-1', TENANT, true, 'bm9uY2U=') })
+      expect((await core.readNamespacedSecret({ namespace: PROVIDER_TENANT, name: 'liqo-nonce' })).data).toBeUndefined()
+      expect((await core.readNamespacedSecret({ namespace: TENANT, name: 'liqo-signed-nonce' })).data).toEqual({ nonce: 'bm9uY2U=' })
+    })
+
+    it('gives a signed Tenant its namespace and auth params for this API server', async () => {
+      const { custom } = await setup({ clusterId: 'provider-1' })
+      await custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1') })
+      const tenant = (await custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+      expect(tenant.status?.['tenantNamespace']).toBe(PROVIDER_TENANT)
+      const authParams = tenant.status?.['authParams'] as Record<string, string>
+      expect(authParams['apiServer']).toBe('https://provider-1.liqo.local:6443')
+      expect([text(authParams['ca']), text(authParams['signedCRT'])]).toEqual([expect.stringMatching(/^-----BEGIN CERTIFICATE-----/), expect.stringMatching(/^-----BEGIN CERTIFICATE-----/)])
+    })
+
+    it('leaves a Tenant without a signature, or whose controller fails, without status', async () => {
+      const first = await setup({ apiServerUrl: 'https://provider.example:6443' })
+      await first.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1', { signature: undefined }) })
+      expect(((await first.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned).status).toBeUndefined()
+      await first.custom.patchNamespacedCustomObject(
+        { ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1', body: { spec: { signature: 'c2lnbmF0dXJl' } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )
+      const signed = (await first.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+      expect(signed.status?.['authParams']).toMatchObject({ apiServer: 'https://provider.example:6443' })
+      const failing = await setup({ fail: { Tenant: true } })
+      await failing.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1') })
+      expect(((await failing.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned).status).toBeUndefined()
+    })
+
+    it('gives a ControlPlane Identity with auth params a kubeconfig Secret for the provider', async () => {
+      const { core, custom } = await setup()
+      const authParams = { ca: 'Y2E=', signedCRT: 'Y3J0', apiServer: 'https://provider-1.liqo.local:6443' }
+      await custom.createNamespacedCustomObject({ ...ID, namespace: TENANT, body: anIdentity('provider-1', authParams) })
+      const identity = (await custom.getNamespacedCustomObject({ ...ID, namespace: TENANT, name: 'controlplane-provider-1' })) as Conditioned
+      expect(identity.status).toEqual({ kubeconfigSecretRef: { name: 'kubeconfig-controlplane-provider-1' } })
+      const secret = await core.readNamespacedSecret({ namespace: TENANT, name: 'kubeconfig-controlplane-provider-1' })
+      expect(secret.metadata?.labels).toEqual({ 'liqo.io/remote-cluster-id': 'provider-1' })
+      const kubeconfig = new KubeConfig()
+      kubeconfig.loadFromString(text(secret.data?.['kubeconfig']))
+      expect(kubeconfig.getCurrentCluster()).toMatchObject({ name: 'provider-1', server: 'https://provider-1.liqo.local:6443', caData: 'Y2E=' })
+      await custom.deleteNamespacedCustomObject({ ...ID, namespace: TENANT, name: 'controlplane-provider-1' })
+      expect(await statusOf(core.readNamespacedSecret({ namespace: TENANT, name: 'kubeconfig-controlplane-provider-1' }))).toBe(404)
+    })
+
+    it('leaves an Identity without auth params, or whose controller fails, without a kubeconfig', async () => {
+      const first = await setup()
+      await first.custom.createNamespacedCustomObject({ ...ID, namespace: TENANT, body: anIdentity('provider-1') })
+      expect(((await first.custom.getNamespacedCustomObject({ ...ID, namespace: TENANT, name: 'controlplane-provider-1' })) as Conditioned).status).toBeUndefined()
+      const failing = await setup({ fail: { Identity: true } })
+      await failing.custom.createNamespacedCustomObject({ ...ID, namespace: TENANT, body: anIdentity('provider-1', { ca: 'Y2E=', signedCRT: 'Y3J0', apiServer: 'https://p' }) })
+      expect(((await failing.custom.getNamespacedCustomObject({ ...ID, namespace: TENANT, name: 'controlplane-provider-1' })) as Conditioned).status).toBeUndefined()
+      expect(await statusOf(failing.core.readNamespacedSecret({ namespace: TENANT, name: 'kubeconfig-controlplane-provider-1' }))).toBe(404)
+    })
+
+    async function setup(options: LiqoSimulatorOptions = {}) {
+      return start(options)
+    }
+  })
+
+  describe('a Deployment', () => {
+    it('gets its replicas as owned pods from its template, all Ready on the virtual node of an offloaded namespace', async () => {
+      const { apps, core } = await setup()
+      await apps.createNamespacedDeployment({ namespace: 'workload', body: aDeployment('web', 2) })
+      const pods = (await core.listNamespacedPod({ namespace: 'workload' })).items
+      expect(pods.map((p) => [p.metadata?.name, p.metadata?.labels?.['app'], p.spec?.nodeName, p.status?.phase])).toEqual([
+        ['web-0', 'web', 'contract-1', 'Running'],
+        ['web-1', 'web', 'contract-1', 'Running'],
+      ])
+      expect(pods[0]?.metadata?.ownerReferences).toMatchObject([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', controller: true }])
+      const deployment = await apps.readNamespacedDeployment({ namespace: 'workload', name: 'web' })
+      expect(deployment.status).toEqual({ observedGeneration: 1, replicas: 2, readyReplicas: 2, availableReplicas: 2 })
+    })
+
+    it('counts pods that cannot be placed as replicas but not as ready ones', async () => {
+      const { apps, core } = await setup()
+      await apps.createNamespacedDeployment({ namespace: 'default', body: aDeployment('web', 1, 'default') })
+      expect((await core.readNamespacedPod({ namespace: 'default', name: 'web-0' })).status?.phase).toBe('Pending')
+      const deployment = await apps.readNamespacedDeployment({ namespace: 'default', name: 'web' })
+      expect(deployment.status).toEqual({ observedGeneration: 1, replicas: 1, readyReplicas: 0, availableReplicas: 0 })
+    })
+
+    it('follows a scale, observing the new generation, and takes its pods with it when deleted', async () => {
+      const { apps, core } = await setup()
+      await apps.createNamespacedDeployment({ namespace: 'workload', body: aDeployment('web', 3) })
+      await apps.patchNamespacedDeployment(
+        { namespace: 'workload', name: 'web', body: { spec: { replicas: 1 } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      )
+      expect((await core.listNamespacedPod({ namespace: 'workload' })).items.map((p) => p.metadata?.name)).toEqual(['web-0'])
+      expect((await apps.readNamespacedDeployment({ namespace: 'workload', name: 'web' })).status).toEqual({ observedGeneration: 2, replicas: 1, readyReplicas: 1, availableReplicas: 1 })
+      await apps.deleteNamespacedDeployment({ namespace: 'workload', name: 'web' })
+      expect((await core.listNamespacedPod({ namespace: 'workload' })).items).toEqual([])
+    })
+
+    it('replaces a pod deleted under it', async () => {
+      const { apps, core } = await setup()
+      await apps.createNamespacedDeployment({ namespace: 'workload', body: aDeployment('web', 1) })
+      await core.deleteNamespacedPod({ namespace: 'workload', name: 'web-0' })
+      expect((await core.readNamespacedPod({ namespace: 'workload', name: 'web-0' })).status?.phase).toBe('Running')
+    })
+
+    async function setup(options: LiqoSimulatorOptions = {}) {
+      const started = await start(options)
+      await started.custom.createNamespacedCustomObject({ ...RS, namespace: TENANT, body: aResourceSlice('contract-1') })
+      await started.custom.createNamespacedCustomObject({ ...NSOFF, namespace: 'workload', body: aNamespaceOffloading('workload') })
+      return started
+    }
+  })
+
+  describe('a declarative peering between two simulated clusters', () => {
+    it('completes every step with each side applying only on its own cluster, and runs a Deployment on the virtual node', async () => {
+      const { consumer, provider } = await setup()
+      await consumer.custom.createNamespacedCustomObject({ ...CONF, namespace: TENANT, body: aConfiguration('provider-1', TENANT) })
+      await provider.custom.createNamespacedCustomObject({ ...CONF, namespace: PROVIDER_TENANT, body: aConfiguration('consumer-1', PROVIDER_TENANT) })
+      await provider.custom.createNamespacedCustomObject({ ...GWS, namespace: PROVIDER_TENANT, body: aGateway('GatewayServer', 'consumer-1', PROVIDER_TENANT) })
+      const server = (await provider.custom.getNamespacedCustomObject({ ...GWS, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+      await consumer.custom.createNamespacedCustomObject({
+        ...GWC,
+        namespace: TENANT,
+        body: aGateway('GatewayClient', 'provider-1', TENANT, { endpoint: server.status?.['endpoint'] }),
+      })
+      const serverKey = await provider.core.readNamespacedSecret({ namespace: PROVIDER_TENANT, name: 'gateway-server-consumer-1' })
+      const clientKey = await consumer.core.readNamespacedSecret({ namespace: TENANT, name: 'gateway-client-provider-1' })
+      await consumer.custom.createNamespacedCustomObject({
+        ...PK,
+        namespace: TENANT,
+        body: { ...aPublicKey('provider-1', TENANT), spec: { publicKey: serverKey.data?.['publicKey'] } },
+      })
+      await provider.custom.createNamespacedCustomObject({
+        ...PK,
+        namespace: PROVIDER_TENANT,
+        body: { ...aPublicKey('consumer-1', PROVIDER_TENANT), spec: { publicKey: clientKey.data?.['publicKey'] } },
+      })
+      const connections = [
+        (await consumer.custom.getNamespacedCustomObject({ ...CONN, namespace: TENANT, name: 'provider-1' })) as Conditioned,
+        (await provider.custom.getNamespacedCustomObject({ ...CONN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned,
+      ]
+      expect(connections.map((c) => [c.spec['type'], c.status?.['value']])).toEqual([
+        ['Client', 'Connected'],
+        ['Server', 'Connected'],
+      ])
+
+      await provider.core.createNamespacedSecret({ namespace: PROVIDER_TENANT, body: aNonceSecret('consumer-1', PROVIDER_TENANT) })
+      const nonce = (await provider.core.readNamespacedSecret({ namespace: PROVIDER_TENANT, name: 'liqo-nonce' })).data?.['nonce']
+      await consumer.core.createNamespacedSecret({ namespace: TENANT, body: aNonceSecret('provider-1', TENANT, true, nonce) })
+      const signature = (await consumer.core.readNamespacedSecret({ namespace: TENANT, name: 'liqo-signed-nonce' })).data?.['signedNonce']
+      const consumerKeys = (await consumer.core.readNamespacedSecret({ namespace: 'liqo', name: 'authentication-keys' })).data ?? {}
+      expect(verify(null, bytes(nonce), text(consumerKeys['publicKey']), bytes(signature))).toBe(true)
+      await provider.custom.createNamespacedCustomObject({
+        ...TN,
+        namespace: PROVIDER_TENANT,
+        body: aTenant('consumer-1', { publicKey: consumerKeys['publicKey'], signature }),
+      })
+      const tenant = (await provider.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+      await consumer.custom.createNamespacedCustomObject({
+        ...ID,
+        namespace: TENANT,
+        body: anIdentity('provider-1', tenant.status?.['authParams'] as Record<string, string>),
+      })
+      const identity = (await consumer.custom.getNamespacedCustomObject({ ...ID, namespace: TENANT, name: 'controlplane-provider-1' })) as Conditioned
+      expect(identity.status?.['kubeconfigSecretRef']).toEqual({ name: 'kubeconfig-controlplane-provider-1' })
+
+      await consumer.custom.createNamespacedCustomObject({ ...RS, namespace: TENANT, body: aResourceSlice('provider-1') })
+      await consumer.custom.createNamespacedCustomObject({ ...NSOFF, namespace: 'workload', body: aNamespaceOffloading('workload') })
+      await consumer.apps.createNamespacedDeployment({ namespace: 'workload', body: aDeployment('web', 2) })
+      expect((await consumer.apps.readNamespacedDeployment({ namespace: 'workload', name: 'web' })).status?.readyReplicas).toBe(2)
+      expect((await consumer.core.readNamespacedPod({ namespace: 'workload', name: 'web-0' })).spec?.nodeName).toBe('provider-1')
+    })
+
+    async function setup() {
+      const [consumer, provider] = await Promise.all([start({ clusterId: 'consumer-1' }), start({ clusterId: 'provider-1', podCidr: '10.101.0.0/16' })])
+      return { consumer, provider }
+    }
+  })
 })
 
-async function start(options: LiqoSimulatorOptions = {}) {
+async function start(options: LiqoSimulatorOptions = {}, before: (fake: FakeKube) => void = () => {}) {
   const fake = await startFakeKube()
   running.push(fake)
+  before(fake)
   simulateLiqo(fake, options)
   const kc = new KubeConfig()
   kc.loadFromOptions(fake.kubeconfig.options)
-  return { fake, core: kc.makeApiClient(CoreV1Api), custom: kc.makeApiClient(CustomObjectsApi), objects: KubernetesObjectApi.makeApiClient(kc) }
+  return {
+    fake,
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+    objects: KubernetesObjectApi.makeApiClient(kc),
+  }
 }
