@@ -18,7 +18,12 @@ import type { Emulators } from './emulators.ts'
 import { LOCAL_CREDENTIALS, LOCAL_REGION, startEmulators } from './emulators.ts'
 import type { LocalParticipant } from './federation.ts'
 import { DEFAULT_FEDERATION } from './federation.ts'
-import { sampleFlavours } from './sample-flavours.ts'
+import type { Flavour, NodeIdentity } from '../core/flavours/model.ts'
+import type { RunningAgent } from '../agent/run-agent.ts'
+import type { MemberCluster } from './member-clusters.ts'
+import { kubeconfigDirectory, localAgentConfig, startMemberAgent, startMemberCluster } from './member-clusters.ts'
+import { consumerClusterObjects, providerClusterObjects } from './sample-clusters.ts'
+import { sampleServiceFlavour } from './sample-service-flavour.ts'
 import { ensureTable } from './tables.ts'
 import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
 import { processChainBatch } from '../functions/queues/chain-batch.ts'
@@ -48,6 +53,14 @@ export interface FederationOptions {
   emulators?: Pick<Emulators, 'dynamoEndpoint' | 'sqsEndpoint'>
   /** Prefix of table names, so several federations can share one emulator. */
   tablePrefix?: string
+  /**
+   * A fake cluster (fake Kubernetes API server, Liqo's controllers simulated) and an in-cluster agent
+   * for every node participant, the agent publishing the cluster's nodes as K8Slice flavours. Default
+   * true; false runs the participants alone (sellers then have only what `seedFlavours` gives).
+   */
+  clusters?: boolean
+  /** What sellers are seeded with through the admin path; default: the sample database service flavour. */
+  seedFlavours?: (self: NodeIdentity, now: Date) => Flavour[]
 }
 
 export interface RunningParticipant {
@@ -58,6 +71,8 @@ export interface RunningParticipant {
   table: TableContext
   /** What it was configured with, after the environment was applied. */
   config: ParticipantConfig
+  /** Its fake cluster, followed by its agent: node participants only, unless `clusters: false`. */
+  cluster?: MemberCluster
 }
 
 export interface Federation {
@@ -94,7 +109,13 @@ function listen(app: ReturnType<typeof createApp>, host: string, port: number): 
 }
 
 /** One participant's configuration: the shared variables, then what only this participant can have. */
-function participantEnv(spec: LocalParticipant, host: string, options: FederationOptions, queues: { chain: string; agent: string }): Record<string, string | undefined> {
+function participantEnv(
+  spec: LocalParticipant,
+  host: string,
+  options: FederationOptions,
+  queues: { chain: string; agent: string },
+  kubeconfig = `# local fake kubeconfig of ${spec.id}\n`,
+): Record<string, string | undefined> {
   return {
     ...options.env,
     REAR_ROLE: spec.role,
@@ -104,7 +125,7 @@ function participantEnv(spec: LocalParticipant, host: string, options: Federatio
     PARTICIPANT_URL: `http://${host}:${spec.port}`,
     TABLE_NAME: `${options.tablePrefix ?? 'rear'}-${spec.id}`,
     LIQO_CLUSTER_ID: `liqo-${spec.id}`,
-    PEERING_KUBECONFIG: Buffer.from(`# local fake kubeconfig of ${spec.id}\n`).toString('base64'),
+    PEERING_KUBECONFIG: Buffer.from(kubeconfig).toString('base64'),
     CHAIN_QUEUE_URL: queues.chain,
     AGENT_QUEUE_URL: queues.agent,
     DYNAMODB_ENDPOINT: undefined,
@@ -122,9 +143,15 @@ async function preflight(specs: readonly LocalParticipant[], host: string, optio
 /** Sellers republish often enough that their publications never lapse between refreshes. */
 const publishInterval = (options: FederationOptions, publicationTtlMs: number) => options.publishEveryMs ?? Math.min(30_000, Math.floor(publicationTtlMs / 3))
 
+/** The objects of a participant's fake cluster: only nodes have clusters; a seller's is the bigger one. */
+const clusterObjects = (spec: LocalParticipant) => (spec.role !== 'node' ? undefined : spec.seller ? providerClusterObjects() : consumerClusterObjects())
+
 /**
  * The embedded local federation: emulators, one table per participant, and each participant's app
- * on its own port, exactly as deployed functions would run it. Sellers get sample flavours.
+ * on its own port, exactly as deployed functions would run it. Each node participant gets a fake
+ * cluster and an agent publishing its nodes as K8Slice flavours (unless `clusters: false`); sellers
+ * are also seeded with `seedFlavours` (the sample database service by default). Sellers publish to
+ * their aggregators only once every agent's first scan is in, so discovery finds them right away.
  */
 export async function startFederation(options: FederationOptions = {}): Promise<Federation> {
   const progress = options.onProgress ?? (() => {})
@@ -141,22 +168,58 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const servers: ServerType[] = []
   const timers: NodeJS.Timeout[] = []
   const running: RunningParticipant[] = []
+  const clusters: { stop(): Promise<void> }[] = []
+  const agents: RunningAgent[] = []
+  const seed = options.seedFlavours ?? ((self: NodeIdentity, now: Date) => [sampleServiceFlavour(self, now)])
+  const withClusters = (options.clusters ?? true) && specs.some((spec) => clusterObjects(spec))
+  let kubeconfigs: Awaited<ReturnType<typeof kubeconfigDirectory>> | undefined
+  const stopClusters = async () => {
+    await Promise.all(agents.splice(0).map((a) => a.stop().catch(() => {})))
+    await Promise.all(clusters.splice(0).map((c) => c.stop().catch(() => {})))
+    await kubeconfigs?.dispose().catch(() => {})
+  }
   try {
+    if (withClusters) kubeconfigs = await kubeconfigDirectory(options.dataPath)
     for (const spec of specs) {
       progress(`starting ${spec.role} ${spec.id} on ${host}:${spec.port}`)
+      const objects = kubeconfigs && clusterObjects(spec)
+      let cluster: MemberCluster | undefined
+      if (kubeconfigs && objects) {
+        const started = await startMemberCluster({ name: spec.id, clusterId: `liqo-${spec.id}`, objects, directory: kubeconfigs.path })
+        clusters.push(started)
+        cluster = { kube: started.kube, kubeconfigPath: started.kubeconfigPath }
+        progress(`${spec.id}'s fake cluster (Liqo simulated) on ${started.kube.url}, kubeconfig ${started.kubeconfigPath}`)
+      }
       const queues = await ensureParticipantQueues(sqs, `${options.tablePrefix ?? 'rear'}-${spec.id}`)
-      const config = loadConfig(participantEnv(spec, host, options, queues))
+      const config = loadConfig(participantEnv(spec, host, options, queues, cluster?.kube.kubeconfig.yaml))
       const table = createTableContext({ tableName: config.tableName, endpoint: emulators.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
       await ensureTable(table)
       const logger = options.logs ? new JsonLogger({ participant: spec.id, role: spec.role }) : silentLogger
       const participant = composeParticipant(config, { table, clock, logger, sqs: sqsConfig })
       pollers.push(startPoller(sqs, queues.chain, (records) => processChainBatch(participant.chain, records)))
-      if (spec.seller) for (const flavour of sampleFlavours(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
+      if (spec.seller) for (const flavour of seed(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
       const sweep = () => void sweepParticipant(participant.sweep).catch((error) => logger.warn('SWEEP_FAILED', { error: String(error) }))
       timers.push(setInterval(sweep, options.sweepEveryMs ?? 60_000).unref())
-      running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues, table, config })
+      running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues, table, config, ...(cluster ? { cluster } : {}) })
     }
+    await Promise.all(
+      running.map(async ({ spec, url, participant, config, cluster }) => {
+        if (!cluster) return
+        progress(`starting ${spec.id}'s agent on its fake cluster`)
+        const logger = options.logs ? new JsonLogger({ participant: spec.id, component: 'agent', clusterId: config.liqoClusterId }) : silentLogger
+        agents.push(
+          await startMemberAgent({
+            cluster,
+            config: localAgentConfig(participant.self, config.liqoClusterId),
+            participantUrl: url,
+            ...(config.agentToken ? { token: config.agentToken } : {}),
+            logger,
+            now: () => clock.now(),
+          }),
+        )
+      }),
+    )
     await registerPeers(running, host)
     await Promise.all(running.map((r) => sweepParticipant(r.participant.sweep)))
     for (const p of running.filter((r) => r.spec.seller)) {
@@ -165,6 +228,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       timers.push(setInterval(() => void publishToAggregators(p.participant.publish).catch(() => {}), publishInterval(options, p.config.publicationTtlMs)).unref())
     }
   } catch (error) {
+    await stopClusters()
     await Promise.all(pollers.map((p) => p.stop()))
     servers.forEach((s) => s.close())
     await emulators.stop()
@@ -175,6 +239,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     participants: running,
     async stop() {
       timers.forEach(clearInterval)
+      await stopClusters()
       await Promise.all(pollers.map((p) => p.stop()))
       sqs.destroy()
       await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))

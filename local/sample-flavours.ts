@@ -1,5 +1,6 @@
 import { Quantity } from '../core/quantity/quantity.ts'
 import type { Flavour, NodeIdentity, Partitionability } from '../core/flavours/model.ts'
+import { SAMPLE_LOCATION, sampleServiceFlavour } from './sample-service-flavour.ts'
 
 const q = Quantity.parse
 
@@ -12,13 +13,19 @@ const partitionability = (): Partitionability => ({
   podsStep: q('1'),
 })
 
-/** What `npm start` advertises on a seller: two K8Slices (one with a GPU) and a database service. */
+/**
+ * Fixed-id samples for tests and benches that need known flavour ids (`<domain>-k8slice-a001`,
+ * `-g001`, `-service-db01`): two K8Slices (one with a GPU) and the database service. `npm start` no
+ * longer seeds the K8Slices: its sellers' K8Slice flavours come from their fake clusters' nodes,
+ * published by the agent (`local/member-clusters.ts`); tests import these through
+ * `test/support/sample-flavours.ts`.
+ */
 export function sampleFlavours(owner: NodeIdentity, now: Date): Flavour[] {
   const base = {
     providerId: owner.id,
     networkPropertyType: 'networkProperty',
     createdAt: now,
-    location: { latitude: '45.07', longitude: '7.69', country: 'Italy', city: 'Turin' },
+    location: { ...SAMPLE_LOCATION },
     owner,
     available: true,
   }
@@ -51,24 +58,6 @@ export function sampleFlavours(owner: NodeIdentity, now: Date): Flavour[] {
         partitionability: { ...partitionability(), gpuMin: q('1'), gpuStep: q('1') },
       },
     },
-    {
-      ...base,
-      id: `${owner.domain}-service-db01`,
-      price: { amount: '15', currency: 'EUR', period: 'monthly' },
-      spec: {
-        type: 'service',
-        name: 'mysql',
-        description: 'A managed MySQL database',
-        category: 'database',
-        tags: ['database', 'mysql'],
-        hostingPolicies: ['Provider', 'Consumer'],
-        configurationTemplate: {
-          $schema: 'http://json-schema.org/draft-07/schema#',
-          type: 'object',
-          properties: { username: { type: 'string' }, password: { type: 'string' }, database: { type: 'string' } },
-          required: ['username', 'password', 'database'],
-        },
-      },
-    },
+    sampleServiceFlavour(owner, now),
   ]
 }

@@ -10,6 +10,10 @@ export const START_HELP = `npm start [-- options]
 
 Starts the embedded local rear-cloud federation: AWS's DynamoDB Local and fauxqs (SQS) from npm,
 then every participant's HTTP API on its own port. No Docker, no cloud account, no network.
+Each node participant gets a member cluster that is simulated: a fake Kubernetes API server (on a
+free port) with Liqo's controllers simulated, no real cluster or Liqo; the in-cluster agent runs on
+it and publishes one K8Slice flavour per schedulable, Ready worker node. Their kubeconfig files are
+printed at start (in <dir>/kubeconfigs with --persist, else in a temporary directory removed at stop).
 
 Options:
   --host <address>       address to listen on (default 127.0.0.1; env REAR_HOST)
@@ -17,7 +21,7 @@ Options:
   --persist <dir>        keep DynamoDB Local's data in <dir> across runs (default: in memory);
                          the SQS queues are always in memory: on restart the sweeper settles
                          chains that were in flight (past their deadline, or undrained)
-  --quiet                no JSON request logs on stdout
+  --quiet                no JSON request or agent logs on stdout
   -h, --help             this text
 
 Environment:
@@ -31,7 +35,7 @@ Stops cleanly on Ctrl+C, SIGTERM or SIGHUP, and when the process that started it
 DynamoDB Local never outlives it.
 
 Participants (default ports):
-${DEFAULT_FEDERATION.map((p) => `  ${String(p.port).padEnd(6)} ${p.id.padEnd(20)} ${p.role} of ${p.domain}${p.seller ? ', sells sample flavours' : ''}`).join('\n')}
+${DEFAULT_FEDERATION.map((p) => `  ${String(p.port).padEnd(6)} ${p.id.padEnd(20)} ${p.role} of ${p.domain}${p.seller ? ", sells its fake cluster's nodes and a sample database service" : p.role === 'node' ? ', buys; has a fake cluster too' : ''}`).join('\n')}
 `
 
 export type StartCommand =

@@ -3,7 +3,9 @@ import { PER_PARTICIPANT_VARIABLES } from './federation-env.ts'
 import { JavaMissingError } from './java-check.ts'
 import { parseStartCommand, START_HELP } from './start-options.ts'
 import { stopOnShutdown } from './shutdown.ts'
-import { startBanner } from './start-banner.ts'
+import { offeredFlavours, startBanner } from './start-banner.ts'
+import type { OfferedFlavour } from './start-banner.ts'
+import type { Federation } from './federation-runtime.ts'
 
 const progress = (message: string) => process.stderr.write(`[rear-cloud] ${message}\n`)
 
@@ -18,7 +20,23 @@ async function main(): Promise<void> {
   const starting = startFederation({ ...command.options, onProgress: progress })
   stopOnShutdown(async () => (await starting.catch(() => undefined))?.stop(), process, { onProgress: progress })
   const federation = await starting
-  process.stderr.write(startBanner(federation, Date.now() - started))
+  process.stderr.write(startBanner(federation, Date.now() - started, await sellersFlavours(federation)))
+}
+
+/** What each seller lists at `GET /api/v2/flavors/k8slice`, as a buyer would see it; a failure only leaves it out of the banner. */
+async function sellersFlavours(federation: Federation): Promise<Record<string, OfferedFlavour[]>> {
+  const sellers = federation.participants.filter((p) => p.spec.seller)
+  const lists = await Promise.all(
+    sellers.map(async ({ spec, url }) => {
+      try {
+        const response = await fetch(`${url}/api/v2/flavors/k8slice`, { signal: AbortSignal.timeout(5_000) })
+        return response.ok ? [[spec.id, offeredFlavours(await response.json())] as const] : []
+      } catch {
+        return []
+      }
+    }),
+  )
+  return Object.fromEntries(lists.flat())
 }
 
 main().catch((error: unknown) => {

@@ -5,11 +5,20 @@ import { startFederation } from '../../local/federation-runtime.ts'
 import type { FederationOptions } from '../../local/federation-runtime.ts'
 import { DEFAULT_FEDERATION } from '../../local/federation.ts'
 import { freePort } from '../../local/free-port.ts'
+import { sampleFlavours } from './sample-flavours.ts'
 
-/** The five-participant local federation on the shared emulators, on free ports and fresh tables. */
+/**
+ * The five-participant local federation on the shared emulators, on free ports and fresh tables.
+ * By default without fake clusters and with the sellers seeded with the fixed-id sample flavours,
+ * so tests can name them; `clusters: true` runs as `npm start` does: node participants get fake
+ * clusters and agents (it resolves once every agent's first scan is published and the sellers have
+ * published), and sellers only the sample service flavour unless `seedFlavours` says otherwise.
+ */
 export async function startTestFederation(options: Omit<FederationOptions, 'participants' | 'emulators' | 'tablePrefix'> = {}) {
   const participants = await Promise.all(DEFAULT_FEDERATION.map(async (p) => ({ ...p, port: await freePort() })))
   const federation = await startFederation({
+    clusters: false,
+    ...(options.clusters ? {} : { seedFlavours: sampleFlavours }),
     ...options,
     participants,
     emulators: { dynamoEndpoint: inject('dynamoEndpoint'), sqsEndpoint: inject('sqsEndpoint') },

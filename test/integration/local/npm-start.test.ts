@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -18,6 +19,8 @@ describe('npm start', () => {
     expect(await allGone(ports)).toBe(false)
     federation.child.kill('SIGKILL')
     expect(await eventually(() => allGone(ports), 5000)).toBe(true)
+    // Only its temporary kubeconfig files outlive a SIGKILL (nothing runs to remove them): tidy them here.
+    for (const [, dir] of federation.stderr().matchAll(/kubeconfig (\S+)\/[^/\s]+\.kubeconfig$/gm)) rmSync(dir!, { recursive: true, force: true })
   })
 
   it('stops cleanly, DynamoDB Local included, when npm gets SIGTERM', async () => {
@@ -27,6 +30,20 @@ describe('npm start', () => {
     expect(await eventually(() => allGone(ports), 5000)).toBe(true)
     await federation.closed()
     expect(federation.stderr()).toMatch(/went away: stopping\n.*stopped\n/)
+  })
+
+  it('runs a fake cluster per node, names its kubeconfig file, lists the seller’s node flavours, and removes the files at stop', async () => {
+    const { process: federation } = await setup({ command: START_COMMANDS.node })
+    await federation.ready()
+    const banner = federation.stderr()
+    expect(banner).toContain("fake Kubernetes API servers with Liqo's controllers simulated; no real cluster or Liqo")
+    const kubeconfigs = [...banner.matchAll(/^ {2}(\S+) +http:\/\/127\.0\.0\.1:\d+ {3}kubeconfig (\S+)$/gm)].map((m) => [m[1], m[2]!] as const)
+    expect(kubeconfigs.map(([id]) => id)).toEqual(['consumer-node', 'provider-node'])
+    for (const [, path] of kubeconfigs) expect(readFileSync(path, 'utf8')).toContain('insecure-skip-tls-verify')
+    expect(banner).toMatch(/K8Slice flavours of provider-node \(from its fake cluster’s nodes\):\n( {2}provider\.local-k8slice-[0-9a-f]{16} +amd64, .*\n){3}/)
+    federation.child.kill('SIGINT')
+    expect(await federation.closed()).toBe(0)
+    for (const [, path] of kubeconfigs) expect(existsSync(path)).toBe(false)
   })
 
   it('refuses a taken participant port in seconds, naming it and --port-offset', async () => {
