@@ -1,5 +1,15 @@
 import type { Flavour } from '../core/flavours/model.ts'
 import { flavourToWire } from '../core/wire/flavour-codec.ts'
+import type { PeeringData, PeeringStep } from '../core/cluster/cluster-commands.ts'
+
+/** A command as the participant hands it out. */
+export interface ReceivedCommand {
+  id: string
+  receipt: string
+  type: string
+  payload: Record<string, unknown>
+  receivedCount: number
+}
 
 /** A call to the participant that did not succeed: its status and the start of its answer. */
 export class ParticipantCallError extends Error {
@@ -36,7 +46,7 @@ export class ParticipantClient {
     this.fetchImpl = options.fetch ?? fetch
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<Response> {
+  private async call(method: string, path: string, body?: unknown, timeoutMs = this.options.timeoutMs ?? 10_000): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`
     if (body !== undefined) headers['Content-Type'] = 'application/json'
@@ -44,7 +54,7 @@ export class ParticipantClient {
       method,
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(timeoutMs),
     })
     if (!response.ok) throw new ParticipantCallError(response.status, path, await response.text())
     return response
@@ -54,6 +64,35 @@ export class ParticipantClient {
   async putFlavour(flavour: Flavour): Promise<void> {
     const response = await this.call('PUT', `/agent/v1/flavours/${encodeURIComponent(flavour.id)}`, flavourToWire(flavour))
     await response.body?.cancel()
+  }
+
+  /** Up to 10 commands from the agent queue, waiting up to `waitSeconds` (0–20) for the first. */
+  async receiveCommands(waitSeconds: number): Promise<ReceivedCommand[]> {
+    const response = await this.call('GET', `/agent/v1/commands?wait=${waitSeconds}`, undefined, (waitSeconds + 10) * 1000)
+    return ((await response.json()) as { commands: ReceivedCommand[] }).commands
+  }
+
+  /** Reports a command's outcome: `done` and `failed` end it, `progress` keeps it hidden while the work goes on. */
+  async reportResult(id: string, receipt: string, outcome: 'done' | 'failed' | 'progress', detail?: string): Promise<void> {
+    const body = { receipt, outcome, ...(detail ? { detail: detail.slice(0, 4000) } : {}) }
+    await (await this.call('POST', `/agent/v1/commands/${encodeURIComponent(id)}/result`, body)).body?.cancel()
+  }
+
+  /** Hands a peering step to the participant, which carries it along the chain to the other end. */
+  async sendPeering(chainId: string, step: PeeringStep, data: PeeringData): Promise<void> {
+    await (await this.call('POST', `/agent/v1/chains/${encodeURIComponent(chainId)}/peering`, { step, data })).body?.cancel()
+  }
+
+  /** This side's peering is ready (`active`) or cannot be (`error`): the participant marks the allocation. */
+  async reportPeering(chainId: string, status: 'active' | 'error', detail?: string): Promise<void> {
+    const body = { status, ...(detail ? { detail: detail.slice(0, 4000) } : {}) }
+    await (await this.call('PUT', `/agent/v1/chains/${encodeURIComponent(chainId)}/peering-status`, body)).body?.cancel()
+  }
+
+  /** A workload's phase and pod readiness on its virtual node. */
+  async reportWorkload(chainId: string, name: string, status: { phase: string; readyPods: number; totalPods: number; node?: string; detail?: string }): Promise<void> {
+    const body = { ...status, ...(status.detail ? { detail: status.detail.slice(0, 4000) } : {}) }
+    await (await this.call('PUT', `/agent/v1/chains/${encodeURIComponent(chainId)}/workloads/${encodeURIComponent(name)}`, body)).body?.cancel()
   }
 
   /** Stops offering a flavour (its node is gone or no longer eligible); holds and contracts on it stay. */

@@ -3,6 +3,11 @@ import type { Logger } from '../core/shared/ports.ts'
 import type { AgentConfig } from './config.ts'
 import type { ParticipantClient } from './participant-client.ts'
 import { ResourceScanner } from './scan/resource-scanner.ts'
+import { ClusterObjects, DEFAULT_WAIT } from './kube/cluster-objects.ts'
+import { startCommandLoop } from './commands/command-loop.ts'
+import type { CommandLoopOptions } from './commands/command-loop.ts'
+import { LiqoPeering } from './commands/liqo-peering.ts'
+import { Workloads } from './commands/workloads.ts'
 
 export interface AgentDeps {
   kubeConfig: KubeConfig
@@ -11,6 +16,12 @@ export interface AgentDeps {
   logger: Logger
   now?: () => Date
   debounceMs?: number
+  /** The command loop's options; `false` runs the scan only. */
+  commands?: CommandLoopOptions | false
+  /** How long each Liqo readiness wait may take, in ms (default 120 000). */
+  readinessTimeoutMs?: number
+  /** How long a workload's pods may take to be Ready, in ms (default 300 000). */
+  podsTimeoutMs?: number
 }
 
 export interface RunningAgent {
@@ -19,7 +30,8 @@ export interface RunningAgent {
 
 /**
  * One agent per member cluster: follows its Nodes and Pods and keeps the participant's flavours equal
- * to what the cluster can sell, refreshing each node's flavour in place and withdrawing gone ones.
+ * to what the cluster can sell, refreshing each node's flavour in place and withdrawing gone ones; and
+ * runs the participant's commands: virtual router and declarative Liqo peering, workloads, tear-down.
  */
 export async function runAgent(deps: AgentDeps): Promise<RunningAgent> {
   const { participant, logger } = deps
@@ -36,6 +48,21 @@ export async function runAgent(deps: AgentDeps): Promise<RunningAgent> {
     onError: (error) => logger.warn('SCAN_FAILED', { error: error instanceof Error ? error.message : String(error) }),
   })
   await scanner.start()
-  logger.info('AGENT_STARTED', { clusterId: deps.config.clusterId })
-  return { stop: () => scanner.stop() }
+  const kube = new ClusterObjects(deps.kubeConfig, { ...DEFAULT_WAIT, ...(deps.readinessTimeoutMs ? { timeoutMs: deps.readinessTimeoutMs } : {}) })
+  const loop =
+    deps.commands === false
+      ? undefined
+      : startCommandLoop(
+          participant,
+          { peering: new LiqoPeering(kube, participant), workloads: new Workloads(kube, { podsTimeoutMs: deps.podsTimeoutMs ?? 300_000 }), participant },
+          logger,
+          deps.commands ?? {},
+        )
+  logger.info('AGENT_STARTED', { clusterId: deps.config.clusterId, commands: Boolean(loop) })
+  return {
+    stop: async () => {
+      await loop?.stop()
+      await scanner.stop()
+    },
+  }
 }

@@ -38,6 +38,19 @@ export class DynamoHopRepository implements HopRepository {
         },
       })
     }
+    if (effects.allocationStatus) {
+      const { id, status, at, detail } = effects.allocationStatus
+      items.push({
+        Update: {
+          TableName,
+          Key: key.allocation(id),
+          UpdateExpression: `SET #status = :status, updatedAt = :at, gsi1pk = :index${detail ? ', detail = :detail' : ' REMOVE detail'}`,
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :released',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':released': 'released', ':at': at.toISOString(), ':index': index.allocations(status), ...(detail ? { ':detail': detail } : {}) },
+        },
+      })
+    }
     if (effects.networkEvent) {
       const e = effects.networkEvent
       items.push({

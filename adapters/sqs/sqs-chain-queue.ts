@@ -1,5 +1,6 @@
 import type { ChainMessage } from '../../core/chain/model.ts'
-import type { AgentCommands, ChainQueue, NetworkEvent } from '../../core/chain/ports.ts'
+import type { AgentCommandBody } from '../../core/cluster/cluster-commands.ts'
+import type { AgentCommands, ChainQueue } from '../../core/chain/ports.ts'
 import { chainMessageToWire } from '../../core/wire/chain-codec.ts'
 import type { SqsSend } from './lazy-sqs-send.ts'
 
@@ -22,14 +23,14 @@ export class SqsChainQueue implements ChainQueue {
   }
 }
 
-/** The agent's command queue on SQS; the in-cluster agent consumes it. */
+/** The agent's command queue on SQS; the in-cluster agent consumes it through the agent API. Bodies carry their type as `command`. */
 export class SqsAgentCommands implements AgentCommands {
   constructor(
-    private readonly send: SqsSend,
+    private readonly sendMessage: SqsSend,
     private readonly queueUrl: string,
   ) {}
 
-  async deployVirtualRouter(event: NetworkEvent): Promise<void> {
-    await this.send({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ command: 'DEPLOY_VIRTUAL_ROUTER', ...event, at: event.at.toISOString() }) })
+  async send(command: AgentCommandBody): Promise<void> {
+    await this.sendMessage({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(command) })
   }
 }

@@ -10,6 +10,8 @@ export interface Allocation {
   status: AllocationStatus
   contractId: string
   flavourId: string
+  /** Why it is in `error`, or what the agent last said of it. */
+  detail?: string
   createdAt: Date
   updatedAt: Date
 }

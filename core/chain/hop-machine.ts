@@ -11,12 +11,16 @@ import type {
   HopEventType,
   HopPosition,
   HopState,
+  OriginHop,
   OutboxEntry,
   Phase,
+  RelayHop,
   TimelineEvent,
   UpstreamHop,
 } from './model.ts'
 import { MAX_REASON, hasDownstream, hasUpstream, isForward, messageId } from './model.ts'
+import type { AgentCommandBody, ClusterRole, PeeringMessage } from '../cluster/cluster-commands.ts'
+import { DECLARATIVE_PEERING_MARK, PEERING_SENDER, sliceResources } from '../cluster/cluster-commands.ts'
 
 /** The knobs of the chain, per participant. */
 export interface ChainSettings {
@@ -86,7 +90,7 @@ function note<H extends Hop>(hop: H, ctx: DecideContext, event: TimelineEvent, d
 
 /** An outbox entry that sends `payload` from this participant to `to` (to itself after `delaySeconds`). */
 function outgoing(hop: Hop, ctx: DecideContext, to: string, payload: ChainPayload, delaySeconds?: number): OutboxEntry {
-  const msg = { id: messageId(hop.chainId, payload.type, ctx.self), chainId: hop.chainId, from: ctx.self, to, route: hop.route, ...(ctx.selfUrl ? { replyTo: ctx.selfUrl } : {}), payload, sentAt: ctx.now }
+  const msg = { id: messageId(hop.chainId, payload, ctx.self), chainId: hop.chainId, from: ctx.self, to, route: hop.route, ...(ctx.selfUrl ? { replyTo: ctx.selfUrl } : {}), payload, sentAt: ctx.now }
   return { kind: 'message', message: msg, ...(delaySeconds ? { delaySeconds } : {}) }
 }
 
@@ -160,6 +164,43 @@ const networkEvent = (hop: Hop, ctx: DecideContext, contractId: string) => ({
   peers: [hasUpstream(hop) ? hop.upstream : undefined, hasDownstream(hop) ? hop.downstream : undefined].filter((p): p is string => Boolean(p)),
   at: ctx.now,
 })
+
+/** The member cluster's side of a hop: only the two ends have one; supernodes and catalogs relay. */
+const roleOf = (hop: Hop): ClusterRole | undefined => (hop.position === 'origin' ? 'consumer' : hop.position === 'provider' ? 'provider' : undefined)
+
+/**
+ * The Network Manager's virtual router, for the agent of an end of the chain: in Liqo v1 the gateway
+ * of this side of the peering, which the agent follows with the rest of the declarative peering.
+ */
+function deployVirtualRouter(hop: Hop, ctx: DecideContext, contract: Contract | undefined, contractId: string): HopCommand[] {
+  const role = roleOf(hop)
+  if (!role) return []
+  const event = networkEvent(hop, ctx, contractId)
+  const command: AgentCommandBody = {
+    command: 'DEPLOY_VIRTUAL_ROUTER',
+    chainId: hop.chainId,
+    contractId,
+    role,
+    remoteClusterId: (role === 'consumer' ? contract?.peeringTargetCredentials.clusterId : contract?.buyerClusterId) ?? '',
+    peers: event.peers,
+    declarative: role === 'provider' || contract?.extraInformation?.[DECLARATIVE_PEERING_MARK.key] === DECLARATIVE_PEERING_MARK.value,
+    ...(role === 'consumer' && contract ? withResources(contract) : {}),
+    at: ctx.now.toISOString(),
+  }
+  return [{ kind: 'agent', command }]
+}
+
+const withResources = (contract: Contract) => {
+  const resources = sliceResources(contract)
+  return resources ? { resources } : {}
+}
+
+/** Tells an end's agent that its contract ended, so it removes what the contract alone needed. */
+function tearDown(hop: Hop, reason: string): HopCommand[] {
+  const role = roleOf(hop)
+  if (!role || hop.state !== 'purchased' || !hop.remoteClusterId) return []
+  return [{ kind: 'agent', command: { command: 'TEAR_DOWN', chainId: hop.chainId, role, remoteClusterId: hop.remoteClusterId, reason } }]
+}
 
 /** This hop's own contract: the provider's terms linked to its neighbours; only the buyer keeps the peering kubeconfig. */
 function hopContract(hop: DownstreamHop, ctx: DecideContext, provider: Contract, downstreamContractId: string): Contract {
@@ -260,8 +301,12 @@ const soldHere: Handler<'SOLD'> = (hop, event, ctx) => {
   const contract = event.contract
   const netEvent = networkEvent(hop, ctx, contract.id)
   return {
-    hop: moveTo({ ...hop, contractId: contract.id }, 'purchased', ctx, 'PURCHASED', contract.id),
-    commands: [...toUpstream(hop, ctx, { type: 'PURCHASE_OK', contractId: contract.id, contract }), { kind: 'agent', event: netEvent }, { kind: 'record', effects: { networkEvent: netEvent } }],
+    hop: moveTo({ ...hop, contractId: contract.id, remoteClusterId: contract.buyerClusterId }, 'purchased', ctx, 'PURCHASED', contract.id),
+    commands: [
+      ...toUpstream(hop, ctx, { type: 'PURCHASE_OK', contractId: contract.id, contract }),
+      ...deployVirtualRouter(hop, ctx, contract, contract.id),
+      { kind: 'record', effects: { networkEvent: netEvent } },
+    ],
   }
 }
 
@@ -270,9 +315,19 @@ const purchasedDownstream: Handler<'PURCHASE_OK'> = (hop, event, ctx) => {
   const contract = event.contract ? hopContract(down, ctx, event.contract, event.contractId) : undefined
   const contractId = contract?.id ?? `contract-${hop.chainId}-${ctx.self}`
   const netEvent = networkEvent(hop, ctx, contractId)
-  let next = moveTo({ ...down, contractId, downstreamContractId: event.contractId }, 'purchased', ctx, 'PURCHASED', contract ? contractId : `${contractId} (the provider confirmed the sale without its contract)`)
-  const commands: HopCommand[] = [{ kind: 'agent', event: netEvent }, forget(hop)]
+  const remoteClusterId = event.contract?.peeringTargetCredentials.clusterId
+  const pendingPeering = down.position === 'origin' ? down.pendingPeering : undefined
+  let next = moveTo(
+    { ...withoutPending(down), contractId, downstreamContractId: event.contractId, ...(remoteClusterId ? { remoteClusterId } : {}) },
+    'purchased',
+    ctx,
+    'PURCHASED',
+    contract ? contractId : `${contractId} (the provider confirmed the sale without its contract)`,
+  )
+  const commands: HopCommand[] = [...deployVirtualRouter(hop, ctx, event.contract, contractId), forget(hop)]
   if (next.position === 'origin') {
+    if (contract) next = { ...next, deadline: contract.expiresAt }
+    for (const step of pendingPeering ?? []) commands.push(...peerCommand(next, step))
     const allocation = { id: `allocation-${hop.chainId}`, type: 'VirtualNode' as const, status: 'inactive' as const, contractId, flavourId: hop.flavourId, createdAt: ctx.now, updatedAt: ctx.now }
     next = note({ ...next, allocationId: allocation.id }, ctx, 'VIRTUAL_NODE_ALLOCATED', allocation.id)
     commands.push({ kind: 'record', effects: { networkEvent: netEvent, allocation, ...(contract ? { contract } : {}) } })
@@ -288,7 +343,7 @@ const deadlinePassed = (phase: Phase): Handler<'DEADLINE'> => (hop, _event, ctx)
 /** Releases this hop and everything below it; a provider gives back its hold, or undoes its sale. */
 function releaseAll(hop: Hop, ctx: DecideContext, why: string): Decision {
   const reason = why.slice(0, MAX_REASON)
-  const commands: HopCommand[] = toDownstream(hop, ctx, { type: 'RELEASE', reason })
+  const commands: HopCommand[] = [...toDownstream(hop, ctx, { type: 'RELEASE', reason }), ...tearDown(hop, reason)]
   if (hop.position === 'provider' && hop.transactionId) {
     commands.push(hop.state === 'purchased' ? { kind: 'undo-sale', transactionId: hop.transactionId } : { kind: 'release-here', transactionId: hop.transactionId })
   }
@@ -303,6 +358,49 @@ const releaseRequested: Handler<'RELEASE_REQUESTED'> = (hop, event, ctx) => {
   const decision = releaseAll(note(hop, ctx, 'RELEASE_REQUESTED', event.reason), ctx, `by ${ctx.self}: ${event.reason}`)
   const allocationId = hop.position === 'origin' ? hop.allocationId : undefined
   return allocationId ? { ...decision, commands: [...decision.commands, { kind: 'record', effects: { releasedAllocation: { id: allocationId, at: ctx.now } } }] } : decision
+}
+
+const contractEnded: Handler<'DEADLINE'> = (hop, _event, ctx) => {
+  const decision = releaseAll(note(hop, ctx, 'DEADLINE_PASSED', `the contract ended at ${hop.deadline?.toISOString()}`), ctx, 'the contract ended')
+  const allocationId = hop.position === 'origin' ? hop.allocationId : undefined
+  return allocationId ? { ...decision, commands: [...decision.commands, { kind: 'record', effects: { releasedAllocation: { id: allocationId, at: ctx.now } } }] } : decision
+}
+
+const withoutPending = <H extends Hop>(hop: H): H => {
+  if (hop.position !== 'origin' || !hop.pendingPeering) return hop
+  const { pendingPeering: _done, ...rest } = hop
+  return rest as H
+}
+
+/** The PEER command for this end's agent: one step of the other end's peering data. */
+const peerCommand = (hop: Hop, message: PeeringMessage): HopCommand[] => {
+  const role = roleOf(hop)
+  return role && hop.remoteClusterId ? [{ kind: 'agent', command: { command: 'PEER', chainId: hop.chainId, role, remoteClusterId: hop.remoteClusterId, ...message } }] : []
+}
+
+/** A supernode or catalog passes a peering step on, towards the end that did not send it. */
+const relayPeering: Handler<'PEERING'> = (hop, event, ctx) => {
+  const relay = hop as RelayHop
+  const to = event.from === relay.downstream ? relay.upstream : relay.downstream
+  return { hop: note(hop, ctx, 'PEERING_RELAYED', `${event.step} to ${to}`), commands: [outgoing(hop, ctx, to, { type: 'PEERING', step: event.step, data: event.data })] }
+}
+
+/** A step reaching the origin before its PURCHASE_OK waits in the hop until the purchase completes. */
+const holdPeering: Handler<'PEERING'> = (hop, event, ctx) => {
+  const origin = hop as OriginHop
+  const kept = (origin.pendingPeering ?? []).filter((m) => m.step !== event.step)
+  return { hop: note({ ...origin, pendingPeering: [...kept, { step: event.step, data: event.data }] }, ctx, 'PEERING_RECEIVED', `${event.step}, kept until purchased`), commands: [] }
+}
+
+const peeringArrived: Handler<'PEERING'> = (hop, event, ctx) => ({
+  hop: note(hop, ctx, 'PEERING_RECEIVED', event.step),
+  commands: peerCommand(hop, { step: event.step, data: event.data }),
+})
+
+/** This end's agent hands a step over: it goes to the neighbour towards the other end. */
+const peeringOut: Handler<'PEERING_OUT'> = (hop, event, ctx) => {
+  const to = hasDownstream(hop) ? hop.downstream : (hop as UpstreamHop).upstream
+  return { hop: note(hop, ctx, 'PEERING_SENT', `${event.step} to ${to}`), commands: [outgoing(hop, ctx, to, { type: 'PEERING', step: event.step, data: event.data })] }
 }
 
 const reservationExpired: Handler<'DEADLINE'> = (hop, _event, ctx) => releaseAll(hop, ctx, `reservation expired at ${hop.deadline?.toISOString()}`)
@@ -348,6 +446,12 @@ export const HOP_TABLE: readonly Row[] = [
   row('failed', 'PURCHASE_OK', ABOVE_PROVIDER, ['failed'], 'a late sale: RELEASE downstream, which undoes it', lateAnswer),
   row('released', 'RESERVE_OK', ABOVE_PROVIDER, ['released'], 'a late reservation: RELEASE downstream', lateAnswer),
   row('released', 'PURCHASE_OK', ABOVE_PROVIDER, ['released'], 'a late sale: RELEASE downstream, which undoes it', lateAnswer),
+  row('purchased', 'DEADLINE', ['origin'], ['released'], 'the contract ended: tear-down as on RELEASE_REQUESTED', contractEnded),
+  row('purchasing', 'PEERING', ['relay'], ['purchasing'], 'pass the peering step on towards the other end', relayPeering),
+  row('purchased', 'PEERING', ['relay'], ['purchased'], 'pass the peering step on towards the other end', relayPeering),
+  row('purchasing', 'PEERING', ['origin'], ['purchasing'], 'a provider step ahead of PURCHASE_OK: keep it until purchased', holdPeering),
+  row('purchased', 'PEERING', ['origin', 'provider'], ['purchased'], "PEER command to this cluster's agent", peeringArrived),
+  row('purchased', 'PEERING_OUT', ['origin', 'provider'], ['purchased'], "the agent's step: PEERING to the neighbour towards the other end", peeringOut),
 ]
 
 /** The states each state may move to, derived from the table. */
@@ -361,6 +465,7 @@ export const TRANSITIONS: Record<HopState, readonly HopState[]> = Object.fromEnt
 /** Only the expected neighbour may send each message; TIMEOUT is this participant's own and counts only in its phase. */
 function admit(hop: Hop | undefined, event: HopEvent, ctx: DecideContext): HopEvent | undefined {
   if (event.type === 'DEADLINE') return hop?.deadline && hop.deadline <= ctx.now ? event : undefined
+  if (event.type === 'PEERING_OUT') return hop && roleOf(hop) === PEERING_SENDER[event.step] ? event : undefined
   if (!('from' in event)) return event
   switch (event.type) {
     case 'TIMEOUT':
@@ -371,6 +476,11 @@ function admit(hop: Hop | undefined, event: HopEvent, ctx: DecideContext): HopEv
     case 'PURCHASE':
     case 'RELEASE':
       return !hop || (hasUpstream(hop) && event.from === hop.upstream) ? event : undefined
+    case 'PEERING': {
+      const fromProviderSide = PEERING_SENDER[event.step] === 'provider'
+      const expected = hop && (fromProviderSide ? (hasDownstream(hop) ? hop.downstream : undefined) : hasUpstream(hop) ? hop.upstream : undefined)
+      return expected !== undefined && event.from === expected ? event : undefined
+    }
     default:
       return hop && hasDownstream(hop) && event.from === hop.downstream ? event : undefined
   }

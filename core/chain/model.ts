@@ -1,9 +1,10 @@
 import type { Configuration, NodeIdentity } from '../flavours/model.ts'
 import type { Contract } from '../contracts/model.ts'
-import type { HopEffects, NetworkEvent } from './ports.ts'
+import type { AgentCommandBody, PeeringData, PeeringMessage, PeeringStep } from '../cluster/cluster-commands.ts'
+import type { HopEffects } from './ports.ts'
 
 /** Messages of the multi-hop reservation chain (seed steps 20–30). */
-export const CHAIN_MESSAGE_TYPES = ['RESERVE', 'RESERVE_OK', 'RESERVE_FAIL', 'PURCHASE', 'PURCHASE_OK', 'PURCHASE_FAIL', 'RELEASE', 'TIMEOUT'] as const
+export const CHAIN_MESSAGE_TYPES = ['RESERVE', 'RESERVE_OK', 'RESERVE_FAIL', 'PURCHASE', 'PURCHASE_OK', 'PURCHASE_FAIL', 'RELEASE', 'TIMEOUT', 'PEERING'] as const
 export type ChainMessageType = (typeof CHAIN_MESSAGE_TYPES)[number]
 
 /** Failure and release reasons are cut to this many characters before they travel. */
@@ -28,6 +29,8 @@ export type ChainPayload =
   | { type: 'PURCHASE_FAIL'; failure: ChainFailure }
   | { type: 'RELEASE'; reason: string }
   | { type: 'TIMEOUT'; phase: Phase }
+  /** One step of declarative Liqo peering between the two ends' agents, passed along the route as is. */
+  | { type: 'PEERING'; step: PeeringStep; data: PeeringData }
 
 /**
  * One hop-to-hop message. `route` is the whole chain, origin first, provider last; `id` is
@@ -75,6 +78,13 @@ export const TIMELINE_EVENTS = [
   'RELEASED',
   'SALE_UNDONE',
   'LATE_ANSWER_RELEASED',
+  'PEERING_SENT',
+  'PEERING_ACTIVE',
+  'PEERING_FAILED',
+  'WORKLOAD_REQUESTED',
+  'WORKLOAD_REMOVAL_REQUESTED',
+  'PEERING_RECEIVED',
+  'PEERING_RELAYED',
 ] as const
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number]
 
@@ -82,6 +92,27 @@ export interface TimelineEntry {
   at: Date
   event: TimelineEvent
   detail?: string
+}
+
+/** What this end's agent last said of its side of the peering. */
+export interface PeeringStatus {
+  status: 'active' | 'error'
+  detail?: string
+  at: Date
+}
+
+export const WORKLOAD_PHASES = ['pending', 'deploying', 'running', 'failed', 'removing', 'removed'] as const
+export type WorkloadPhase = (typeof WORKLOAD_PHASES)[number]
+
+/** A workload on the contract's virtual node, as the consumer's agent reports it. */
+export interface WorkloadStatus {
+  phase: WorkloadPhase
+  readyPods: number
+  totalPods: number
+  /** The virtual node its pods run on. */
+  node?: string
+  detail?: string
+  updatedAt: Date
 }
 
 interface HopBase {
@@ -99,6 +130,9 @@ interface HopBase {
   transactionId?: string
   contractId?: string
   failure?: ChainFailure
+  /** Ends only, once purchased: the Liqo cluster id of the other end, which this end's agent peers with. */
+  remoteClusterId?: string
+  peering?: PeeringStatus
   timeline: TimelineEntry[]
   /** Effects decided but not yet carried out; drained after every save (transactional outbox). */
   outbox: OutboxEntry[]
@@ -116,6 +150,10 @@ export interface OriginHop extends HopBase {
   downstreamTransactionId?: string
   downstreamContractId?: string
   allocationId?: string
+  /** Peering steps that arrived before PURCHASE_OK, handed to the agent once purchased. */
+  pendingPeering?: PeeringMessage[]
+  /** Workloads deployed onto the contract's virtual node, by name (= namespace). */
+  workloads?: Record<string, WorkloadStatus>
 }
 
 /** A supernode or catalog passing the chain on, with its own transaction and contract. */
@@ -156,6 +194,8 @@ export type HopEvent =
   | { type: 'HELD'; transactionId: string; expiresAt: Date }
   | { type: 'SOLD'; contract: Contract }
   | { type: 'REFUSED'; failure: ChainFailure }
+  /** This end's agent hands over a peering step for the other end. */
+  | { type: 'PEERING_OUT'; step: PeeringStep; data: PeeringData }
 export type HopEventType = HopEvent['type']
 
 /** Work decided by the state machine and carried out by the runner (`run-hop.ts`). */
@@ -176,7 +216,7 @@ export type HopCommand =
  */
 export type OutboxEntry =
   | { kind: 'message'; message: ChainMessage; delaySeconds?: number }
-  | { kind: 'agent'; event: NetworkEvent }
+  | { kind: 'agent'; command: AgentCommandBody }
   | { kind: 'go-reserve'; attempts: number }
   | { kind: 'go-purchase'; attempts: number }
   /** Drop what this participant learnt of a flavour that was sold or is gone, so discovery stops offering it. */
@@ -194,4 +234,6 @@ export const isOutboxEntry = (command: HopCommand): command is OutboxEntry =>
 export const isForward = (entry: OutboxEntry): boolean =>
   isGoCall(entry) || (entry.kind === 'message' && (entry.message.payload.type === 'RESERVE' || entry.message.payload.type === 'PURCHASE'))
 
-export const messageId = (chainId: string, type: ChainMessageType, from: string) => `${chainId}:${type}:${from}`
+/** `<chainId>:<type>:<from>`; a peering message adds its step, as one sender sends several. */
+export const messageId = (chainId: string, payload: ChainPayload, from: string) =>
+  `${chainId}:${payload.type === 'PEERING' ? `PEERING-${payload.step}` : payload.type}:${from}`

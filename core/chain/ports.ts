@@ -1,3 +1,4 @@
+import type { AgentCommandBody } from '../cluster/cluster-commands.ts'
 import type { Allocation } from '../allocations/model.ts'
 import type { Contract } from '../contracts/model.ts'
 import type { Configuration, NodeIdentity } from '../flavours/model.ts'
@@ -11,6 +12,8 @@ export interface HopEffects {
   networkEvent?: NetworkEvent
   /** An allocation this hop made earlier, now released (tear-down). */
   releasedAllocation?: { id: string; at: Date }
+  /** This end's allocation as its agent reports the peering: never written once released. */
+  allocationStatus?: { id: string; status: 'active' | 'error'; at: Date; detail?: string }
 }
 
 /** Per-participant chain records; every save is conditional on the version read (or on absence). */
@@ -58,7 +61,7 @@ export interface NetworkEvent {
   at: Date
 }
 
-/** The participant's agent command queue; the agent acts on commands (agent issue). */
+/** The participant's agent command queue, which its in-cluster agent reads through the agent API. */
 export interface AgentCommands {
-  deployVirtualRouter(event: NetworkEvent): Promise<void>
+  send(command: AgentCommandBody): Promise<void>
 }

@@ -153,7 +153,7 @@ async function peerFor(deps: ChainDeps, hop: Hop, to: string): Promise<Peer> {
 }
 
 async function deliver(deps: ChainDeps, hop: Hop, entry: Extract<OutboxEntry, { kind: 'message' | 'agent' | 'forget' }>): Promise<void> {
-  if (entry.kind === 'agent') return deps.agent.deployVirtualRouter(entry.event)
+  if (entry.kind === 'agent') return deps.agent.send(entry.command)
   if (entry.kind === 'forget') return void (await Promise.all((deps.learnt ?? []).map((store) => store.forget(entry.providerId, entry.flavourId))))
   const { message } = entry
   if (message.to === deps.self.id) return deps.queue.enqueue(message, entry.delaySeconds)

@@ -1,3 +1,4 @@
+import { DECLARATIVE_PEERING_MARK } from '../cluster/cluster-commands.ts'
 import { ConflictError, ExpiredError, NotFoundError, ValidationError } from '../shared/errors.ts'
 import type { Clock, IdGenerator, Logger } from '../shared/ports.ts'
 import { hotItemContentionRetry, retryOnContention } from '../shared/retry.ts'
@@ -53,6 +54,7 @@ async function buildContract(deps: PurchaseDeps, tx: Transaction, request: Purch
     expiresAt: new Date(now.getTime() + deps.contractTtlMs),
     ...(tx.configuration ? { configuration: tx.configuration } : {}),
     ...(request.ingressTelemetryEndpoint ? { ingressTelemetryEndpoint: request.ingressTelemetryEndpoint } : {}),
+    extraInformation: { [DECLARATIVE_PEERING_MARK.key]: DECLARATIVE_PEERING_MARK.value },
     createdAt: now,
   }
 }

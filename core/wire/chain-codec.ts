@@ -1,12 +1,17 @@
 import * as z from 'zod'
-import type { ChainMessage, ChainPayload, Hop, OutboxEntry, TimelineEvent } from '../chain/model.ts'
+import type { ChainMessage, ChainPayload, Hop, OutboxEntry, PeeringStatus, TimelineEvent, WorkloadStatus } from '../chain/model.ts'
 import { MAX_REASON } from '../chain/model.ts'
 import { contractFromWire, contractToWire } from './contract-codec.ts'
 import { configurationFromWire, configurationToWire, configurationWire } from './configuration-codec.ts'
 import { identityFromWire, identityToWire, nodeIdentityWire } from './identity-codec.ts'
-import { decodeWith, timestampString, wireId, wireText } from './wire-object.ts'
+import { decodeWith, jsonValue, timestampString, wireId, wireText } from './wire-object.ts'
+import { PEERING_STEPS } from '../cluster/cluster-commands.ts'
+import type { AgentCommandBody } from '../cluster/cluster-commands.ts'
 
 const id = wireId
+
+/** A peering step's public data: a bounded JSON object (at most 32 KiB) that only the agents read. */
+export const peeringDataWire = jsonValue().pipe(z.record(z.string(), z.unknown()))
 const failureWire = z.strictObject({ hop: id, code: wireText(64).min(1), reason: wireText(MAX_REASON) })
 
 const payloadWire = z.discriminatedUnion('type', [
@@ -24,6 +29,7 @@ const payloadWire = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('PURCHASE_FAIL'), failure: failureWire }),
   z.strictObject({ type: z.literal('RELEASE'), reason: wireText(MAX_REASON) }),
   z.strictObject({ type: z.literal('TIMEOUT'), phase: z.enum(['reserve', 'purchase']) }),
+  z.strictObject({ type: z.literal('PEERING'), step: z.enum(PEERING_STEPS), data: peeringDataWire }),
 ])
 
 /** A hop-to-hop chain message (rear-cloud's own protocol; flavour and contract parts in FLUIDOS form). */
@@ -86,9 +92,7 @@ export const chainMessageToWire = (message: ChainMessage) => ({ ...message, payl
 const outboxToWire = (entry: OutboxEntry) =>
   entry.kind === 'message'
     ? { kind: 'message', message: chainMessageToWire(entry.message), ...(entry.delaySeconds ? { delaySeconds: entry.delaySeconds } : {}) }
-    : entry.kind === 'agent'
-      ? { kind: 'agent', event: { ...entry.event, at: entry.event.at.toISOString() } }
-      : entry
+    : entry
 
 function outboxFromWire(wire: Record<string, unknown>): OutboxEntry {
   if (wire.kind === 'go-reserve' || wire.kind === 'go-purchase') return { kind: wire.kind, attempts: Number(wire.attempts ?? 0) }
@@ -96,8 +100,12 @@ function outboxFromWire(wire: Record<string, unknown>): OutboxEntry {
   if (wire.kind === 'message') {
     return { kind: 'message', message: chainMessageFromWire(wire.message), ...(wire.delaySeconds ? { delaySeconds: wire.delaySeconds as number } : {}) }
   }
-  const event = wire.event as { id: string; chainId: string; contractId: string; peers: string[]; at: string }
-  return { kind: 'agent', event: { id: event.id, chainId: event.chainId, contractId: event.contractId, peers: event.peers, at: new Date(event.at) } }
+  if (wire.command) return { kind: 'agent', command: wire.command as AgentCommandBody }
+  const event = wire.event as { chainId: string; contractId: string; peers: string[]; at: string }
+  return {
+    kind: 'agent',
+    command: { command: 'DEPLOY_VIRTUAL_ROUTER', chainId: event.chainId, contractId: event.contractId, role: 'consumer', remoteClusterId: '', peers: event.peers, declarative: false, at: event.at },
+  }
 }
 
 /** A hop as stored: plain JSON, dates as ISO strings, configuration and messages in their wire forms. */
@@ -109,6 +117,8 @@ export function hopToStored(hop: Hop): Record<string, unknown> {
     timeline: hop.timeline.map((t) => ({ ...t, at: t.at.toISOString() })),
     outbox: hop.outbox.map(outboxToWire),
     deadline: hop.deadline?.toISOString(),
+    peering: hop.peering ? { ...hop.peering, at: hop.peering.at.toISOString() } : undefined,
+    workloads: 'workloads' in hop && hop.workloads ? Object.fromEntries(Object.entries(hop.workloads).map(([k, w]) => [k, { ...w, updatedAt: w.updatedAt.toISOString() }])) : undefined,
     createdAt: hop.createdAt.toISOString(),
     updatedAt: hop.updatedAt.toISOString(),
   }
@@ -123,6 +133,10 @@ export function hopFromStored(stored: Record<string, unknown>): Hop {
     timeline: (stored.timeline as { at: string; event: TimelineEvent; detail?: string }[]).map((t) => ({ ...t, at: new Date(t.at) })),
     outbox: (stored.outbox as Record<string, unknown>[]).map(outboxFromWire),
     ...(stored.deadline ? { deadline: new Date(stored.deadline as string) } : {}),
+    ...(stored.peering ? { peering: { ...(stored.peering as PeeringStatus), at: new Date((stored.peering as { at: string }).at) } } : {}),
+    ...(stored.workloads
+      ? { workloads: Object.fromEntries(Object.entries(stored.workloads as Record<string, WorkloadStatus>).map(([k, w]) => [k, { ...w, updatedAt: new Date(w.updatedAt) }])) }
+      : {}),
     createdAt: new Date(stored.createdAt as string),
     updatedAt: new Date(stored.updatedAt as string),
   }

@@ -20,6 +20,7 @@ import { chainRoutes, operationRoutes } from './chain-routes.ts'
 import { adminRoutes } from './admin-routes.ts'
 import type { AgentDeps } from './agent-routes.ts'
 import { agentRoutes } from './agent-routes.ts'
+import { agentChainRoutes } from './agent-chain-routes.ts'
 
 export interface AppDeps {
   role: Role
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', adminRoutes(deps.admin))
   app.route('/', peerAdminRoutes(deps.peers))
   if (deps.agent) app.route('/', agentRoutes(deps.agent))
+  if (deps.agent && deps.role === 'node') app.route('/', agentChainRoutes(deps.chain))
   let document: Promise<object> | undefined
   app.get('/openapi.json', async (c) => {
     document ??= import('./openapi/openapi-document.ts').then(({ buildOpenApiDocument }) =>

@@ -143,3 +143,16 @@ export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z
   const parameter = issue.path.length > 0 ? issue.path.join('.') : 'query'
   throw new ValidationError(`Query parameter ${parameter}: ${issue.message}`, { code: 'INVALID_PARAMETER', details: { parameter } })
 }
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/
+
+/** A workload's name is its namespace: a DNS-1123 label (at most 63 lowercase letters, digits and hyphens). */
+export function workloadName(c: Context<AppEnv>): string {
+  const name = c.req.param('name') ?? ''
+  if (DNS_LABEL.test(name)) return name
+  throw new ValidationError('Invalid path parameter name: must be a DNS-1123 label (lowercase letters, digits and hyphens, at most 63)', {
+    code: 'INVALID_PATH_PARAMETER',
+    details: { parameter: 'name' },
+  })
+}
+

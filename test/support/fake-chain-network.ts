@@ -1,6 +1,7 @@
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { ChainMessage } from '../../core/chain/model.ts'
-import type { ChainTransport, GoProviderClient, NetworkEvent } from '../../core/chain/ports.ts'
+import type { ChainTransport, GoProviderClient } from '../../core/chain/ports.ts'
+import type { AgentCommandBody } from '../../core/cluster/cluster-commands.ts'
 import { handleChainMessage } from '../../core/chain/run-hop.ts'
 import { InMemoryHops } from './in-memory-hops.ts'
 import { sweepChains } from '../../core/chain/sweep-chains.ts'
@@ -24,7 +25,7 @@ export interface ChainParticipant {
   deps: ChainDeps & { candidates: InMemoryRemoteFlavours }
   store: InMemoryProviderStore
   hops: InMemoryHops
-  commands: NetworkEvent[]
+  commands: AgentCommandBody[]
 }
 
 /** Chain participants in one process; messages wait in a queue until the test delivers them. */
@@ -46,8 +47,8 @@ export class FakeChainNetwork {
 
   add(id: string, domain: string): ChainParticipant {
     const store = new InMemoryProviderStore()
-    const hops = new InMemoryHops(store.contracts)
-    const commands: NetworkEvent[] = []
+    const hops = new InMemoryHops(store.contracts, store.allocations)
+    const commands: AgentCommandBody[] = []
     const self = { id, ip: `${id}:1`, domain, liqoId: `liqo-${id}` }
     const ids = new SequentialIds()
     const { reserve, purchase } = useCaseDeps({
@@ -84,7 +85,7 @@ export class FakeChainNetwork {
           },
         },
         goProviders: { reserve: (...args) => this.goProvider.reserve(...args), purchase: (...args) => this.goProvider.purchase(...args) },
-        agent: { deployVirtualRouter: async (event) => void commands.push(event) },
+        agent: { send: async (command) => void commands.push(command) },
         reserve,
         purchase,
         clock: this.clock,

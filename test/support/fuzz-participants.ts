@@ -72,7 +72,7 @@ export async function createFuzzParticipant(role: Role) {
     clock: new FakeClock(),
     ids: new SequentialIds(),
     logger: silentLogger,
-    queues: { chain: { enqueue: async (message) => void queued.push(message) }, agent: { deployVirtualRouter: async () => {} } },
+    queues: { chain: { enqueue: async (message) => void queued.push(message) }, agent: { send: async () => {} } },
     fetch: async (input) => Promise.reject(new Error(`no network in the fuzz suite: ${String(input)}`)),
   })
   const app = createApp(participant.app)

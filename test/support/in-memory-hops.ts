@@ -10,9 +10,11 @@ import { copy } from './in-memory-provider-store.ts'
 export class InMemoryHops implements HopRepository {
   readonly hops = new Map<string, Hop>()
   /** Pass the provider store's contracts so hop contracts are readable as contracts, as they are in DynamoDB's one table. */
-  constructor(readonly contracts = new Map<string, Contract>()) {}
+  constructor(
+    readonly contracts = new Map<string, Contract>(),
+    readonly allocations = new Map<string, Allocation>(),
+  ) {}
 
-  readonly allocations = new Map<string, Allocation>()
   readonly events = new Map<string, NetworkEvent>()
   private contention = 0
 
@@ -51,6 +53,12 @@ export class InMemoryHops implements HopRepository {
       const released = this.allocations.get(effects.releasedAllocation.id)
       if (!released) throw new ContentionError()
       Object.assign(released, { status: 'released', updatedAt: effects.releasedAllocation.at })
+    }
+    if (effects.allocationStatus) {
+      const { id, status, at, detail } = effects.allocationStatus
+      const allocation = this.allocations.get(id)
+      if (!allocation || allocation.status === 'released') throw new ContentionError()
+      Object.assign(allocation, { status, updatedAt: at, detail })
     }
   }
 

@@ -1,5 +1,5 @@
 import type { ChainMessage } from '../../core/chain/model.ts'
-import type { NetworkEvent } from '../../core/chain/ports.ts'
+import type { AgentCommandBody } from '../../core/cluster/cluster-commands.ts'
 import type { Flavour } from '../../core/flavours/model.ts'
 import { publishFlavour } from '../../core/flavours/publish-flavour.ts'
 import type { Peer, Role } from '../../core/peers/model.ts'
@@ -46,11 +46,11 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
   const peers = new InMemoryPeers(options.peers)
   const candidates = new InMemoryRemoteFlavours()
   const published = new InMemoryRemoteFlavours()
-  const hops = new InMemoryHops(store.contracts)
+  const hops = new InMemoryHops(store.contracts, store.allocations)
   const agentInbox = new InMemoryAgentInbox()
   const agentRecords = new InMemoryAgentCommandRecords()
   const queued: { message: ChainMessage; delaySeconds?: number }[] = []
-  const commands: NetworkEvent[] = []
+  const commands: AgentCommandBody[] = []
   const config = loadConfig({
     REAR_ROLE: options.role ?? 'node',
     PARTICIPANT_ID: 'provider-1',
@@ -75,7 +75,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
     agentInbox,
     queues: {
       chain: { enqueue: async (message, delaySeconds) => void queued.push({ message, ...(delaySeconds === undefined ? {} : { delaySeconds }) }) },
-      agent: { deployVirtualRouter: async (event) => void commands.push(event) },
+      agent: { send: async (command) => void commands.push(command) },
     },
     clock,
     ids,

@@ -26,7 +26,7 @@ export const inMemoryRepositories: RepositoryImplementation = {
       peers: new InMemoryPeers(),
       candidates: new InMemoryRemoteFlavours(),
       published: new InMemoryRemoteFlavours(),
-      hops: new InMemoryHops(store.contracts),
+      hops: new InMemoryHops(store.contracts, store.allocations),
       agentCommands: new InMemoryAgentCommandRecords(),
     }
   },

@@ -4,6 +4,9 @@ import { AGENT_OUTCOMES } from '../../../core/agent/ports.ts'
 import { flavourWire } from '../../../core/wire/flavour-codec.ts'
 import { agentCommandsQuery, agentResultBody } from '../agent-routes.ts'
 import { failure, json } from './provider-docs.ts'
+import type { Role } from '../../../core/peers/model.ts'
+import { peeringStatusBody, peeringStepBody, workloadStatusBody } from '../agent-chain-routes.ts'
+import { operationView } from './federation-docs.ts'
 
 const command = z.object({
   id: z.string().describe('Stable across redeliveries'),
@@ -25,7 +28,8 @@ const record = z.object({
 const unauthorized = failure('Missing or wrong agent token')
 
 /** Documents the in-cluster agent's API (bearer token when AGENT_TOKEN is set): commands and flavour refresh. */
-export function registerAgentDocs(registry: OpenAPIRegistry): void {
+export function registerAgentDocs(registry: OpenAPIRegistry, role: Role): void {
+  if (role === 'node') registerAgentChainDocs(registry)
   const id = z.object({ id: z.string() })
   registry.registerPath({
     method: 'get',
@@ -72,5 +76,32 @@ export function registerAgentDocs(registry: OpenAPIRegistry): void {
     summary: 'Withdraw a node’s flavour: no longer advertised; holds and contracts on it stay valid',
     request: { params: id },
     responses: { 204: { description: 'Withdrawn (or already)' }, 404: failure('Never published'), 401: unauthorized },
+  })
+}
+
+/** The agent's reports on a contract's chain (nodes only: supernodes and catalogs have no cluster). */
+function registerAgentChainDocs(registry: OpenAPIRegistry): void {
+  const chain = z.object({ id: z.string().describe('The chain (operation) id the command named') })
+  const ended = failure('The contract is no longer active (CONTRACT_NOT_ACTIVE): nothing to do')
+  registry.registerPath({
+    method: 'post',
+    path: '/agent/v1/chains/{id}/peering',
+    summary: 'Hand a declarative Liqo peering step to the other end; the participants carry it along the route',
+    request: { params: chain, body: json(peeringStepBody, 'The step and its public data') },
+    responses: { 202: json(operationView, 'Sent towards the other end'), 400: failure('Bad step or data'), 404: failure('No such chain end here'), 409: ended, 401: unauthorized },
+  })
+  registry.registerPath({
+    method: 'put',
+    path: '/agent/v1/chains/{id}/peering-status',
+    summary: "This side's peering is ready (active) or cannot be (error): the end's allocation follows",
+    request: { params: chain, body: json(peeringStatusBody, 'Status and why') },
+    responses: { 200: json(operationView, 'Recorded'), 400: failure('Bad body'), 404: failure('No such chain end here'), 409: ended, 401: unauthorized },
+  })
+  registry.registerPath({
+    method: 'put',
+    path: '/agent/v1/chains/{id}/workloads/{name}',
+    summary: "A workload's phase and pod readiness on the contract's virtual node",
+    request: { params: chain.extend({ name: z.string() }), body: json(workloadStatusBody, 'Phase and pods') },
+    responses: { 200: json(operationView, 'Recorded'), 400: failure('Bad body or name'), 404: failure('No such workload'), 401: unauthorized },
   })
 }

@@ -7,13 +7,24 @@ import { operationRequestWire } from '../../../core/wire/operation-codec.ts'
 import { publicationWire } from '../../../core/wire/publication-codec.ts'
 import { relayAnswerWire, relayRequestWire } from '../../../core/wire/relay-codec.ts'
 import { failure, flavourTypeParams, json, selectorParameters } from './provider-docs.ts'
+import { WORKLOAD_PHASES } from '../../../core/chain/model.ts'
+import { workloadBody } from '../chain-routes.ts'
 import { registerPublicationAdminDocs } from './admin-docs.ts'
 
 const id = z.object({ id: z.string() })
 const publisherId = z.object({ publisherId: z.string() })
 const failedPeer = z.object({ peerId: z.string(), kind: z.string(), reason: z.string() })
 
-const operationView = z.object({
+const workloadView = z.object({
+  phase: z.enum(WORKLOAD_PHASES),
+  readyPods: z.number().int(),
+  totalPods: z.number().int(),
+  node: z.string().nullable().describe('The virtual node its pods run on'),
+  detail: z.string().nullable(),
+  updatedAt: z.string(),
+})
+
+export const operationView = z.object({
   operationId: z.string(),
   participant: z.string(),
   position: z.enum(['origin', 'relay', 'provider']),
@@ -28,6 +39,9 @@ const operationView = z.object({
   contractID: z.string().nullable(),
   downstreamContractID: z.string().nullable(),
   allocationID: z.string().nullable(),
+  remoteClusterID: z.string().nullable().describe('Ends only: the Liqo cluster id of the other end'),
+  peering: z.object({ status: z.enum(['active', 'error']), at: z.string(), detail: z.string().nullable() }).nullable().describe("What this end's agent last said of the peering"),
+  workloads: z.record(z.string(), workloadView),
   failure: z.object({ hop: z.string(), code: z.string(), reason: z.string() }).nullable(),
   timeline: z.array(z.object({ at: z.string(), event: z.string(), detail: z.string().optional() })),
 })
@@ -104,6 +118,29 @@ function registerNodeDocs(registry: OpenAPIRegistry): void {
     summary: 'Tear the chain down: every hop releases, the provider undoes its sale and offers the capacity again',
     request: { params: id },
     responses: { 202: json(operationView, 'Released here; RELEASE walks the route'), 404: failure('Unknown operation'), 409: failure('Still reserving or purchasing') },
+  })
+  const workload = id.extend({ name: z.string().describe('The workload, and its namespace: a DNS-1123 label') })
+  const workloadAnswer = workloadView.extend({ operationId: z.string(), name: z.string() })
+  registry.registerPath({
+    method: 'put',
+    path: '/chain/v1/operations/{id}/workloads/{name}',
+    summary: "Deploy a workload onto the contract's virtual node: its namespace is offloaded and its pods pinned there; the agent reports readiness",
+    request: { params: workload, body: json(workloadBody, 'Kubernetes manifests') },
+    responses: { 202: json(workloadAnswer, 'Queued for the agent'), 400: failure('Bad name or manifests'), 404: failure('Unknown operation'), 409: failure('The contract is not active, or has too many workloads') },
+  })
+  registry.registerPath({
+    method: 'get',
+    path: '/chain/v1/operations/{id}/workloads/{name}',
+    summary: "A workload's phase and pod readiness",
+    request: { params: workload },
+    responses: { 200: json(workloadAnswer, 'As the agent last reported'), 404: failure('Unknown operation or workload') },
+  })
+  registry.registerPath({
+    method: 'delete',
+    path: '/chain/v1/operations/{id}/workloads/{name}',
+    summary: 'Remove a workload from the virtual node',
+    request: { params: workload },
+    responses: { 202: json(workloadAnswer, 'Removal queued'), 404: failure('Unknown operation or workload') },
   })
 }
 

@@ -28,7 +28,7 @@ export function buildOpenApiDocument({ role, ...info }: DocumentInfo): object {
   registerProviderDocs(registry)
   registerFederationDocs(registry, role)
   registerAdminDocs(registry)
-  registerAgentDocs(registry)
+  registerAgentDocs(registry, role)
   registry.registerComponent('securitySchemes', ADMIN_SCHEME, {
     type: 'http',
     scheme: 'bearer',

@@ -54,7 +54,7 @@ describe('chain queue handlers on DynamoDB Local', () => {
           },
         },
         queue: { enqueue: async () => {} },
-        agent: { deployVirtualRouter: async () => {} },
+        agent: { send: async () => {} },
       }
       participants.set(id, { chain, table })
       for (const other of [HOPS[i - 1], HOPS[i + 1]]) {

@@ -13,14 +13,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe(SqsAgentInbox.name, () => {
   it('hands out what SqsAgentCommands queued: id, receipt, type, payload and receive count', async () => {
     const { inbox, commands } = await setup()
-    await commands.deployVirtualRouter({ id: 'net-1', chainId: 'chain-1', contractId: 'contract-1', peers: ['consumer-1'], at: new Date('2026-01-01T00:00:00Z') })
+    await commands.send({ command: 'TEAR_DOWN', chainId: 'chain-1', role: 'consumer', remoteClusterId: 'provider-cluster', reason: 'ended' })
     const [command, ...rest] = await inbox.receive(1, 10)
     expect(rest).toEqual([])
     expect(command).toEqual({
       id: expect.any(String),
       receipt: expect.any(String),
-      type: 'DEPLOY_VIRTUAL_ROUTER',
-      payload: { id: 'net-1', chainId: 'chain-1', contractId: 'contract-1', peers: ['consumer-1'], at: '2026-01-01T00:00:00.000Z' },
+      type: 'TEAR_DOWN',
+      payload: { chainId: 'chain-1', role: 'consumer', remoteClusterId: 'provider-cluster', reason: 'ended' },
       receivedCount: 1,
     })
   })

@@ -79,7 +79,7 @@ describe('chain faults', () => {
     it('carries out an outbox left behind when the agent queue was down', async () => {
       const { network, start, hopAt, consumer } = await setup()
       const agent = consumer().deps.agent
-      consumer().deps.agent = { deployVirtualRouter: async () => Promise.reject(new Error('agent queue unavailable')) }
+      consumer().deps.agent = { send: async () => Promise.reject(new Error('agent queue unavailable')) }
       const origin = await start()
       await expect(network.runUntilIdle()).rejects.toThrow('agent queue unavailable')
       expect(hopAt('consumer-node', origin.chainId)).toMatchObject({ state: 'purchased', outbox: [expect.objectContaining({ kind: 'agent' })] })

@@ -17,7 +17,10 @@ describe(handleChainMessage.name, () => {
     await network.runUntilIdle()
     for (const id of ['consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node']) {
       expect(hopAt(id, origin.chainId).state, id).toBe('purchased')
-      expect(network.participants.get(id)!.commands, `${id} told its Network Manager`).toHaveLength(1)
+      const ends = id === 'consumer-node' || id === 'provider-node'
+      expect(network.participants.get(id)!.commands.map((c) => c.command), `${id}: only the ends have a cluster to deploy a virtual router on`).toEqual(
+        ends ? ['DEPLOY_VIRTUAL_ROUTER'] : [],
+      )
     }
     const relays = ['consumer-node', 'consumer-supernode', 'provider-supernode']
     for (const id of relays) expect(network.participants.get(id)!.hops.contracts.size, id).toBe(1)
