@@ -10,6 +10,17 @@ export const GPU_RESOURCE = 'nvidia.com/gpu'
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product'
 /** Label GPU feature discovery sets to the memory of one GPU in MiB; the flavour offers it times the free GPUs. */
 export const GPU_MEMORY_LABEL = 'nvidia.com/gpu.memory'
+/**
+ * Label and value Liqo v1's ShadowPod controller sets on the pods it creates on this cluster's real nodes
+ * for a remote consumer (`consts.ManagedByLabelKey` = `consts.ManagedByShadowPodValue`).
+ */
+export const LIQO_MANAGED_BY_LABEL = 'liqo.io/managed-by'
+export const LIQO_SHADOW_POD_VALUE = 'shadowpod'
+/** Label Liqo v1 sets on every object reflected from a consumer, shadow pods included (`forge.LiqoOriginClusterIDKey`): the consumer's cluster ID. */
+export const LIQO_ORIGIN_LABEL = 'offloading.liqo.io/origin'
+/** Label and value of a Liqo virtual node (`consts.TypeLabel` = `consts.TypeNode`): capacity bought from a provider, never resold. */
+export const LIQO_NODE_TYPE_LABEL = 'liqo.io/type'
+export const LIQO_VIRTUAL_NODE_VALUE = 'virtual-node'
 const ARCH_LABEL = 'kubernetes.io/arch'
 const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']
 const TERMINATED_PHASES = new Set(['Succeeded', 'Failed'])
@@ -22,9 +33,11 @@ const BYTES_PER_MIB = 1_048_576n
 const zero = Quantity.zero()
 
 /**
- * Capacity of a node that is reserved or sold but not yet visible as pod requests (a live hold, or a
- * contract whose workload has not been scheduled yet). The scan subtracts it, so a refresh never
- * re-offers what is held or sold; the caller drops a commitment once its pods carry the requests.
+ * Capacity of a node that the caller wants kept out of the offer (a hold or a contract known to it).
+ * The scan subtracts it. A contract's workload runs here as Liqo shadow pods, which the scan does not
+ * count (see {@link isOffloadedForConsumer}), so its pods never replace a commitment: the caller keeps
+ * one for as long as the hold or contract lasts. `runAgent` passes none: the participant's capacity
+ * pool already keeps held and sold capacity subtracted from what the scan offers.
  */
 export interface NodeCommitment {
   /** The reservation or contract holding the capacity. */
@@ -92,10 +105,22 @@ function podRequests(pod: V1Pod): Amounts {
   return add(max(containers, init), Object.fromEntries(RESOURCES.map((name) => [name, parseOrZero(overhead[name])])) as Amounts)
 }
 
+/**
+ * Whether Liqo runs this pod here for a remote consumer: created by the ShadowPod controller
+ * (`liqo.io/managed-by: shadowpod`) or reflected from a consumer (`offloading.liqo.io/origin`). Its
+ * requests are capacity already sold, which the participant's pool holds subtracted; counting them
+ * again would take them off twice.
+ */
+export function isOffloadedForConsumer(pod: V1Pod): boolean {
+  const labels = pod.metadata?.labels ?? {}
+  return labels[LIQO_MANAGED_BY_LABEL] === LIQO_SHADOW_POD_VALUE || Boolean(labels[LIQO_ORIGIN_LABEL])
+}
+
 function isEligible(node: V1Node): node is V1Node & { metadata: { name: string } } {
   if (!node.metadata?.name || node.spec?.unschedulable) return false
   const labels = node.metadata.labels ?? {}
   if (CONTROL_PLANE_LABELS.some((label) => label in labels)) return false
+  if (labels[LIQO_NODE_TYPE_LABEL] === LIQO_VIRTUAL_NODE_VALUE) return false
   return (node.status?.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True')
 }
 
@@ -121,9 +146,10 @@ function gpuOf(node: V1Node, config: AgentConfig, free: Quantity): Gpu | undefin
 const atLeast = (value: Quantity, min: Quantity): boolean => !value.isZero() && value.cmp(min) >= 0
 
 /**
- * The K8Slice flavours a cluster can offer now, one per schedulable, Ready, non-control-plane node:
- * allocatable capacity minus the requests of the node's non-terminated pods and minus the
- * commitments not yet running, never below zero. A node with less than a minimum slice of cpu,
+ * The K8Slice flavours a cluster can offer now, one per schedulable, Ready node that is neither a
+ * control plane nor a Liqo virtual node: allocatable capacity minus the requests of the node's
+ * non-terminated pods (Liqo's shadow pods for remote consumers excepted) and minus the commitments,
+ * never below zero. A node with less than a minimum slice of cpu,
  * memory or pods left is not offered. Pure: the scanner feeds it what its informers hold.
  */
 export function flavoursFromCluster(snapshot: ClusterSnapshot, config: AgentConfig, now: Date): K8SliceFlavour[] {
@@ -134,7 +160,7 @@ export function flavoursFromCluster(snapshot: ClusterSnapshot, config: AgentConf
   }
   for (const pod of snapshot.pods) {
     const nodeName = pod.spec?.nodeName
-    if (!nodeName || TERMINATED_PHASES.has(pod.status?.phase ?? '')) continue
+    if (!nodeName || TERMINATED_PHASES.has(pod.status?.phase ?? '') || isOffloadedForConsumer(pod)) continue
     use(nodeName, podRequests(pod), Quantity.parse('1'))
   }
   for (const commitment of snapshot.commitments ?? []) {

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import type { V1Node, V1Pod } from '@kubernetes/client-node'
 import type { AgentConfig } from '../../../agent/config.ts'
 import type { NodeCommitment } from '../../../agent/scan/flavours-from-cluster.ts'
-import { flavourIdFor, flavoursFromCluster } from '../../../agent/scan/flavours-from-cluster.ts'
+import {
+  flavourIdFor,
+  flavoursFromCluster,
+  LIQO_MANAGED_BY_LABEL,
+  LIQO_NODE_TYPE_LABEL,
+  LIQO_ORIGIN_LABEL,
+  LIQO_SHADOW_POD_VALUE,
+  LIQO_VIRTUAL_NODE_VALUE,
+} from '../../../agent/scan/flavours-from-cluster.ts'
 import type { K8SliceFlavour } from '../../../core/flavours/model.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
 import { wireId } from '../../../core/wire/wire-object.ts'
@@ -184,7 +192,36 @@ describe(flavoursFromCluster.name, () => {
     })
   })
 
-  describe('capacity held or sold but not yet running', () => {
+  describe('Liqo offloading', () => {
+    const labelled = (pod: V1Pod, labels: Record<string, string>): V1Pod => ({ ...pod, metadata: { ...pod.metadata, labels } })
+    const shadowPod = (labels: Record<string, string>) => labelled(aPod({ name: 'shadow', requests: { cpu: '2', memory: '2Gi' } }), labels)
+
+    it('does not count a shadow pod run for a remote consumer: its capacity is already sold', () => {
+      const { scan } = setup()
+      const without = sizes(scan({ nodes: [aNode()] })[0])
+      const byController = shadowPod({ [LIQO_MANAGED_BY_LABEL]: LIQO_SHADOW_POD_VALUE, [LIQO_ORIGIN_LABEL]: 'consumer-cluster' })
+      expect(sizes(scan({ nodes: [aNode()], pods: [byController] })[0])).toEqual(without)
+      expect(sizes(scan({ nodes: [aNode()], pods: [shadowPod({ [LIQO_MANAGED_BY_LABEL]: LIQO_SHADOW_POD_VALUE })] })[0])).toEqual(without)
+      expect(sizes(scan({ nodes: [aNode()], pods: [shadowPod({ [LIQO_ORIGIN_LABEL]: 'consumer-cluster' })] })[0])).toEqual(without)
+    })
+
+    it('still subtracts an ordinary pod beside a shadow pod, and one managed by something else', () => {
+      const { scan } = setup()
+      const pods = [
+        shadowPod({ [LIQO_MANAGED_BY_LABEL]: LIQO_SHADOW_POD_VALUE, [LIQO_ORIGIN_LABEL]: 'consumer-cluster' }),
+        aPod({ name: 'ordinary', requests: { cpu: '2', memory: '2Gi' } }),
+        labelled(aPod({ name: 'other', requests: { cpu: '1' } }), { [LIQO_MANAGED_BY_LABEL]: 'shadowendpointslice' }),
+      ]
+      expect(sizes(scan({ nodes: [aNode()], pods })[0])).toMatchObject({ cpu: '5', memory: '14Gi', pods: '108' })
+    })
+
+    it('does not offer a Liqo virtual node: that capacity was bought from a provider', () => {
+      const { scan } = setup()
+      expect(scan({ nodes: [aNode({ name: 'liqo-provider', labels: { [LIQO_NODE_TYPE_LABEL]: LIQO_VIRTUAL_NODE_VALUE } })] })).toEqual([])
+    })
+  })
+
+  describe('commitments (capacity held or sold, known to the caller)', () => {
     it('is subtracted from its node and never re-offered', () => {
       const { scan } = setup()
       const commitments: NodeCommitment[] = [
