@@ -1,15 +1,25 @@
 import { KubeConfig } from '@kubernetes/client-node'
 import { parseArgs } from 'node:util'
 import { JsonLogger } from '../adapters/logging/json-logger.ts'
+import type { Logger } from '../core/shared/ports.ts'
 import { loadAgentConfig } from './config.ts'
 import { ParticipantClient } from './participant-client.ts'
 import { runAgent } from './run-agent.ts'
+import type { RunningAgent } from './run-agent.ts'
 
 const HELP = `Usage: npm run agent -- --participant <REAR API base URL> --config <file> [--kubeconfig <file>] [--token <t>]
 
 The rear-cloud in-cluster agent: follows this cluster's Nodes and Pods (list + watch) and keeps its
-participant's flavours equal to what the cluster can sell, one per schedulable, Ready, non-control-plane
-node. It needs no AWS credentials: it talks only to its participant's API, with its own token.
+participant's flavours equal to what the cluster can sell, one per schedulable, Ready node that is neither
+a control plane nor a Liqo virtual node (Liqo's shadow pods for remote consumers are not counted: the
+participant already holds that capacity as sold). It needs no AWS credentials: it talks only to its
+participant's API, with its own token.
+
+It also runs its participant's commands (long-polled, each idempotent, outcome reported back): the
+virtual router and Liqo v1 declarative peering, one side at a time, the steps' public data relayed over
+the chain (no kubeconfig leaves the cluster); workloads in an offloaded namespace pinned to the
+contract's virtual node, with pod readiness reported; and tear-down of a contract's workloads and of the
+peering with the last contract on it. Its RBAC must allow the Liqo objects and workloads it applies.
 
 Options (environment variable in brackets):
   --participant <url>    the participant's REAR API base URL [REAR_PARTICIPANT_URL]
@@ -21,7 +31,8 @@ Options (environment variable in brackets):
                          may be omitted when the participant has none (local mode)
   -h, --help             this text
 
-Logs are JSON lines on stdout. SIGINT or SIGTERM stops the watches and exits.
+Logs are JSON lines on stdout. SIGINT or SIGTERM, even while it still waits for its first lists (e.g.
+when RBAC is wrong), stops the command loop and the watches and exits 0; a second signal exits at once.
 `
 
 /** Reads the agent's options from arguments and the environment; a missing one is named. */
@@ -60,10 +71,49 @@ async function main(): Promise<void> {
   const config = await loadAgentConfig(options.config!)
   const logger = new JsonLogger({ component: 'agent', clusterId: config.clusterId })
   const participant = new ParticipantClient({ baseUrl: options.participant!, ...(options.token ? { token: options.token } : {}) })
-  const agent = await runAgent({ kubeConfig, config, participant, logger })
-  const stop = () => void agent.stop().then(() => process.exit(0))
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  const stop = stopOnSignals(process, logger)
+  stop.started(await runAgent({ kubeConfig, config, participant, logger }))
+}
+
+/** The part of `process` the signal handling uses. */
+export interface SignalTarget {
+  on(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown
+  exit(code: number): void
+}
+
+/**
+ * Installs the SIGINT/SIGTERM handlers before `runAgent` is awaited, so a signal while it still waits for
+ * its first lists (RBAC wrong, API server away) stops cleanly too. The first signal stops a started agent
+ * (command loop, then watches) and exits 0, or 1 if stopping failed. Before start, nothing has been
+ * handed over yet and no command runs (the loop starts after the first lists), so it exits 0 at once and
+ * the pending lists end with the process. A second signal exits at once.
+ */
+export function stopOnSignals(target: SignalTarget, logger: Pick<Logger, 'info' | 'error'>): { started(agent: RunningAgent): void } {
+  let agent: RunningAgent | undefined
+  let stopping = false
+  const stop = (running: RunningAgent) =>
+    void running.stop().then(
+      () => target.exit(0),
+      (error: unknown) => {
+        logger.error('AGENT_STOP_FAILED', { error: error instanceof Error ? error.message : String(error) })
+        target.exit(1)
+      },
+    )
+  const onSignal = () => {
+    if (stopping) return target.exit(0)
+    stopping = true
+    logger.info('AGENT_STOPPING', { started: Boolean(agent) })
+    if (agent) stop(agent)
+    else target.exit(0)
+  }
+  target.on('SIGINT', onSignal)
+  target.on('SIGTERM', onSignal)
+  return {
+    started: (running) => {
+      agent = running
+      if (stopping) stop(running)
+    },
+  }
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

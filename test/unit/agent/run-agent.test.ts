@@ -1,9 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node'
 import type { V1Node } from '@kubernetes/client-node'
-import { afterEach, describe, expect, it } from 'vitest'
+import { EventEmitter } from 'node:events'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseAgentConfig } from '../../../agent/config.ts'
 import { ParticipantClient } from '../../../agent/participant-client.ts'
-import { agentOptions } from '../../../agent/main.ts'
+import { agentOptions, stopOnSignals } from '../../../agent/main.ts'
 import { runAgent } from '../../../agent/run-agent.ts'
 import { startFakeKube } from '../../../local/fake-kube/index.ts'
 import type { KubeObject } from '../../../local/fake-kube/index.ts'
@@ -59,6 +60,50 @@ describe('the agent', () => {
       token: 't',
     })
     expect(agentOptions([], { REAR_PARTICIPANT_URL: 'http://x', REAR_AGENT_CONFIG: 'c.json' })).toEqual({ help: false, participant: 'http://x', config: 'c.json' })
+  })
+
+  describe('signals', () => {
+    const signals = () => {
+      const target = Object.assign(new EventEmitter(), { exit: vi.fn<(code: number) => void>() })
+      const stop = stopOnSignals(target, new RecordingLogger())
+      return { target, stop }
+    }
+
+    it('are handled before start ends: a signal while the first lists still wait exits 0 at once', () => {
+      const { target } = signals()
+      target.emit('SIGTERM')
+      expect(target.exit).toHaveBeenCalledWith(0)
+    })
+
+    it('stop a started agent, then exit 0', async () => {
+      const { target, stop } = signals()
+      const agent = { stop: vi.fn(async () => {}) }
+      stop.started(agent)
+      target.emit('SIGINT')
+      expect(agent.stop).toHaveBeenCalledOnce()
+      await vi.waitFor(() => expect(target.exit).toHaveBeenCalledWith(0))
+    })
+
+    it('still stop an agent handed over after the first signal, should exit not have ended the process', async () => {
+      const { target, stop } = signals()
+      target.exit.mockImplementation(() => {})
+      target.emit('SIGTERM')
+      const agent = { stop: vi.fn(async () => {}) }
+      stop.started(agent)
+      expect(agent.stop).toHaveBeenCalledOnce()
+    })
+
+    it('exit at once on a second signal while stopping, and 1 when stopping fails', async () => {
+      const { target, stop } = signals()
+      stop.started({ stop: () => Promise.reject(new Error('stuck')) })
+      target.emit('SIGTERM')
+      await vi.waitFor(() => expect(target.exit).toHaveBeenCalledWith(1))
+      const second = signals()
+      second.stop.started({ stop: () => new Promise(() => {}) })
+      second.target.emit('SIGTERM')
+      second.target.emit('SIGINT')
+      expect(second.target.exit).toHaveBeenCalledWith(0)
+    })
   })
 
   async function setup(options: { agentToken?: string } = {}) {
