@@ -95,6 +95,11 @@ export class ParticipantClient {
     await (await this.call('PUT', `/agent/v1/chains/${encodeURIComponent(chainId)}/workloads/${encodeURIComponent(name)}`, body)).body?.cancel()
   }
 
+  /** Whether Liqo is ready on this cluster; the participant answers 503 to peering calls while it is not. */
+  async reportCluster(report: { clusterId?: string; liqoReady: boolean; detail?: string }): Promise<void> {
+    await (await this.call('PUT', '/agent/v1/cluster', report)).body?.cancel()
+  }
+
   /** Stops offering a flavour (its node is gone or no longer eligible); holds and contracts on it stay. */
   async withdrawFlavour(id: string): Promise<void> {
     const response = await this.call('DELETE', `/agent/v1/flavours/${encodeURIComponent(id)}`)

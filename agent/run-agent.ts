@@ -8,6 +8,7 @@ import { startCommandLoop } from './commands/command-loop.ts'
 import type { CommandLoopOptions } from './commands/command-loop.ts'
 import { LiqoPeering } from './commands/liqo-peering.ts'
 import { Workloads } from './commands/workloads.ts'
+import { startClusterReports } from './cluster-reports.ts'
 
 export interface AgentDeps {
   kubeConfig: KubeConfig
@@ -22,6 +23,8 @@ export interface AgentDeps {
   readinessTimeoutMs?: number
   /** How long a workload's pods may take to be Ready, in ms (default 300 000). */
   podsTimeoutMs?: number
+  /** How often Liqo's readiness is reported, in ms (default 30 000). */
+  clusterReportEveryMs?: number
 }
 
 export interface RunningAgent {
@@ -58,9 +61,12 @@ export async function runAgent(deps: AgentDeps): Promise<RunningAgent> {
           logger,
           deps.commands ?? {},
         )
+  const reports = startClusterReports(kube, participant, logger, deps.clusterReportEveryMs)
+  await reports.reportNow()
   logger.info('AGENT_STARTED', { clusterId: deps.config.clusterId, commands: Boolean(loop) })
   return {
     stop: async () => {
+      reports.stop()
       await loop?.stop()
       await scanner.stop()
     },

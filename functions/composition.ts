@@ -35,6 +35,8 @@ import { useCaseDeps } from './use-case-deps.ts'
 import type { AgentCommandRepository, AgentInbox } from '../core/agent/ports.ts'
 import { PROGRESS_EXTENSION_SECONDS } from '../core/agent/agent-commands.ts'
 import { DynamoAgentCommandRepository } from '../adapters/dynamo/dynamo-agent-command-repository.ts'
+import { DynamoClusterStatusRepository } from '../adapters/dynamo/dynamo-cluster-status-repository.ts'
+import type { ClusterStatusRepository } from '../core/cluster/ports.ts'
 import { SqsAgentInbox } from '../adapters/sqs/sqs-agent-inbox.ts'
 import { agentToken } from './http/agent-routes.ts'
 import type { AgentDeps } from './http/agent-routes.ts'
@@ -50,6 +52,8 @@ export interface Repositories {
   hops: HopRepository
   /** Outcomes of the agent's commands; without it (and an agent queue) the agent API is not served. */
   agentCommands?: AgentCommandRepository
+  /** The agent's latest cluster report, behind the Liqo readiness gate. */
+  clusterStatus?: ClusterStatusRepository
 }
 
 /** What a participant runs on: its table (or ready-made repositories) and optional injected services. */
@@ -78,6 +82,7 @@ export function dynamoRepositories(table: TableContext): Repositories {
     published: new DynamoRemoteFlavourRepository(table, 'PUB'),
     hops: new DynamoHopRepository(table),
     agentCommands: new DynamoAgentCommandRepository(table),
+    clusterStatus: new DynamoClusterStatusRepository(table),
   }
 }
 
@@ -101,7 +106,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     domain: config.domain,
     ...(config.liqoClusterId ? { liqoId: config.liqoClusterId } : {}),
   }
-  const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands } = runtime.repositories ?? dynamoRepositories(runtime.table)
+  const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus } = runtime.repositories ?? dynamoRepositories(runtime.table)
   const gateway = new HttpPeerGateway(config.id, runtime.fetch)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
   const aggregator = config.role !== 'node'
@@ -165,7 +170,8 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     ...(aggregator ? { publication } : {}),
     chain: { ...chain, candidates },
     adminAuth: adminToken(config.adminToken),
-    ...agentApi(config, runtime, agentCommands, { self, clock, flavours }),
+    ...agentApi(config, runtime, agentCommands, { self, clock, flavours, ...(clusterStatus ? { clusterStatus } : {}) }),
+    ...(clusterStatus && config.role === 'node' ? { cluster: { status: clusterStatus, clock } } : {}),
   }
   return {
     self,
@@ -187,7 +193,7 @@ function agentApi(
   config: ParticipantConfig,
   runtime: Runtime,
   records: AgentCommandRepository | undefined,
-  base: Pick<AgentDeps, 'self' | 'clock' | 'flavours'>,
+  base: Pick<AgentDeps, 'self' | 'clock' | 'flavours' | 'clusterStatus'>,
 ): Pick<AppDeps, 'agent' | 'agentAuth'> {
   const inbox =
     runtime.agentInbox ?? (config.agentQueueUrl ? new SqsAgentInbox(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}), config.agentQueueUrl) : undefined)

@@ -119,6 +119,7 @@ export class DynamoContractRepository implements ContractRepository {
         },
       },
     ]
+    if (tx.contractId) items.push(releaseContractItem(TableName, tx.contractId, at))
     if (tx.allocationId) {
       items.push({
         Update: {
@@ -158,3 +159,15 @@ export class DynamoContractRepository implements ContractRepository {
     }
   }
 }
+
+/** Marks a contract released (tear-down); it must exist. */
+export const releaseContractItem = (TableName: string, contractId: string, at: string): TransactItems[number] => ({
+  Update: {
+    TableName,
+    Key: key.contract(contractId),
+    UpdateExpression: 'SET #status = :released, releasedAt = :at',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':released': 'released', ':at': at },
+  },
+})

@@ -9,6 +9,7 @@ import type { TableContext } from './document-client.ts'
 import { allocationToItem, contractToItem } from './item-mappers.ts'
 import { GSI1, index, key } from './table-schema.ts'
 import { ConditionsFailed, transactWrite } from './transact.ts'
+import { releaseContractItem } from './dynamo-contract-repository.ts'
 import type { TransactItems as Items } from './transact.ts'
 
 /** Chain hops on DynamoDB: the hop and its contract, allocation and network event commit together. */
@@ -38,6 +39,7 @@ export class DynamoHopRepository implements HopRepository {
         },
       })
     }
+    if (effects.releasedContract) items.push(releaseContractItem(TableName, effects.releasedContract.id, effects.releasedContract.at.toISOString()))
     if (effects.allocationStatus) {
       const { id, status, at, detail } = effects.allocationStatus
       items.push({

@@ -108,11 +108,15 @@ export const contractToItem = (contract: Contract): Item => ({
   kind: 'contract',
   transactionId: contract.transactionId,
   wire: JSON.stringify(contractToWire(contract)),
+  status: contract.status ?? 'active',
   createdAt: contract.createdAt.toISOString(),
 })
 
-export const contractFromItem = (item: Item): Contract =>
-  contractFromWire(JSON.parse(item.wire as string), new Date(item.createdAt as string))
+export const contractFromItem = (item: Item): Contract => ({
+  ...contractFromWire(JSON.parse(item.wire as string), new Date(item.createdAt as string)),
+  ...(item.status === 'released' ? { status: 'released' as const } : {}),
+  ...(item.releasedAt ? { releasedAt: new Date(item.releasedAt as string) } : {}),
+})
 
 export const allocationToItem = (allocation: Allocation): Item => ({
   ...key.allocation(allocation.id),

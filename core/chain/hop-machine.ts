@@ -318,7 +318,7 @@ const purchasedDownstream: Handler<'PURCHASE_OK'> = (hop, event, ctx) => {
   const remoteClusterId = event.contract?.peeringTargetCredentials.clusterId
   const pendingPeering = down.position === 'origin' ? down.pendingPeering : undefined
   let next = moveTo(
-    { ...withoutPending(down), contractId, downstreamContractId: event.contractId, ...(remoteClusterId ? { remoteClusterId } : {}) },
+    { ...withoutPending(down), contractId, downstreamContractId: event.contractId, ...(remoteClusterId ? { remoteClusterId } : {}), ...(contract ? { contractRecorded: true } : {}) },
     'purchased',
     ctx,
     'PURCHASED',
@@ -347,6 +347,7 @@ function releaseAll(hop: Hop, ctx: DecideContext, why: string): Decision {
   if (hop.position === 'provider' && hop.transactionId) {
     commands.push(hop.state === 'purchased' ? { kind: 'undo-sale', transactionId: hop.transactionId } : { kind: 'release-here', transactionId: hop.transactionId })
   }
+  if (hop.state === 'purchased' && hop.contractRecorded && hop.contractId) commands.push({ kind: 'record', effects: { releasedContract: { id: hop.contractId, at: ctx.now } } })
   const released = moveTo(withoutPendingWork(hop), 'released', ctx, hop.state === 'purchased' ? 'SALE_UNDONE' : 'RELEASED', reason)
   return { hop: released, commands }
 }

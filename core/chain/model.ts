@@ -132,6 +132,8 @@ interface HopBase {
   failure?: ChainFailure
   /** Ends only, once purchased: the Liqo cluster id of the other end, which this end's agent peers with. */
   remoteClusterId?: string
+  /** Upstream of the provider: this hop wrote its own contract (not when a Go provider confirmed a sale without one). */
+  contractRecorded?: boolean
   peering?: PeeringStatus
   timeline: TimelineEntry[]
   /** Effects decided but not yet carried out; drained after every save (transactional outbox). */

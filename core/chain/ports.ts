@@ -12,6 +12,8 @@ export interface HopEffects {
   networkEvent?: NetworkEvent
   /** An allocation this hop made earlier, now released (tear-down). */
   releasedAllocation?: { id: string; at: Date }
+  /** This hop's own contract, now released (tear-down). */
+  releasedContract?: { id: string; at: Date }
   /** This end's allocation as its agent reports the peering: never written once released. */
   allocationStatus?: { id: string; status: 'active' | 'error'; at: Date; detail?: string }
 }

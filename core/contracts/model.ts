@@ -34,4 +34,7 @@ export interface Contract {
   ingressTelemetryEndpoint?: TelemetryEndpoint
   extraInformation?: Record<string, string>
   createdAt: Date
+  /** rear-cloud's own bookkeeping, never on the wire: `released` once the chain is torn down. */
+  status?: 'active' | 'released'
+  releasedAt?: Date
 }

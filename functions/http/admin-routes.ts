@@ -102,7 +102,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
     const id = idParam(c, 'id')
     const contract = await deps.contracts.get(id)
     if (!contract) throw new NotFoundError('Contract', id)
-    return c.json(contractToWire(contract))
+    return c.json({ ...contractToWire(contract), status: contract.status ?? 'active', releasedAt: contract.releasedAt?.toISOString() ?? null })
   })
   app.all('/admin/v1/contracts/:id', methodNotAllowed(['GET']))
 

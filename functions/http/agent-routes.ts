@@ -9,6 +9,7 @@ import { replaceFlavour } from '../../core/flavours/replace-flavour.ts'
 import { withdrawFlavour } from '../../core/flavours/withdraw-flavour.ts'
 import { NotFoundError, UnauthorizedError, ValidationError } from '../../core/shared/errors.ts'
 import type { Clock } from '../../core/shared/ports.ts'
+import type { ClusterStatus, ClusterStatusRepository } from '../../core/cluster/ports.ts'
 import { flavourFromWire, flavourToWire } from '../../core/wire/flavour-codec.ts'
 import { identityToWire } from '../../core/wire/identity-codec.ts'
 import { MAX_TEXT_LENGTH, decodeWith, formatTimestamp } from '../../core/wire/wire-object.ts'
@@ -21,7 +22,15 @@ export interface AgentDeps extends AgentCommandDeps {
   self: NodeIdentity
   clock: Clock
   flavours: FlavourRepository
+  /** Where the agent's cluster reports go; the Liqo readiness gate reads them. */
+  clusterStatus?: ClusterStatusRepository
 }
+
+export const clusterReportBody = z.strictObject({
+  clusterId: z.string().min(1).max(253).optional().describe("The Liqo cluster id (liqo/liqo-clusterid-configmap)"),
+  liqoReady: z.boolean().describe('Liqo is installed and its cluster id and CRDs answer'),
+  detail: z.string().max(MAX_TEXT_LENGTH).optional(),
+})
 
 /** SQS receipt handles are at most 1,024 characters; twice that leaves room and still bounds the body. */
 const MAX_RECEIPT_LENGTH = 2048
@@ -87,6 +96,15 @@ export function agentRoutes(deps: AgentDeps): Hono<AppEnv> {
     return c.json(recordToWire(record))
   })
   app.all('/agent/v1/commands/:id/result', methodNotAllowed(['POST']))
+
+  app.put('/agent/v1/cluster', async (c) => {
+    const report = decodeWith(clusterReportBody, await readJson(c), 'cluster report')
+    if (!deps.clusterStatus) throw new NotFoundError('Cluster status', deps.self.id)
+    const status = { ...report, reportedAt: deps.clock.now() } as ClusterStatus
+    await deps.clusterStatus.save(status)
+    return c.json({ ...report, reportedAt: status.reportedAt.toISOString() })
+  })
+  app.all('/agent/v1/cluster', methodNotAllowed(['PUT']))
 
   app.put('/agent/v1/flavours/:id', async (c) => {
     const id = idParam(c, 'id')

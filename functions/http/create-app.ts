@@ -21,6 +21,9 @@ import { adminRoutes } from './admin-routes.ts'
 import type { AgentDeps } from './agent-routes.ts'
 import { agentRoutes } from './agent-routes.ts'
 import { agentChainRoutes } from './agent-chain-routes.ts'
+import type { ClusterStatusRepository } from '../../core/cluster/ports.ts'
+import type { Clock } from '../../core/shared/ports.ts'
+import { PEERING_ROUTES, liqoGate } from './liqo-gate.ts'
 
 export interface AppDeps {
   role: Role
@@ -42,6 +45,8 @@ export interface AppDeps {
   agent?: AgentDeps
   /** Guards the agent API with the agent's own token (never the admin token). */
   agentAuth?: AuthMiddleware
+  /** Nodes with an agent: calls that lead to peering answer 503 while its cluster's Liqo is not ready. */
+  cluster?: { status: ClusterStatusRepository; clock: Clock }
   /** Fields the runtime adds to every log line of a request (Lambda: `awsRequestId`, `coldStart`). */
   requestLogFields?: RequestLogFields
 }
@@ -55,6 +60,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/rear/*', deps.peerAuth ?? allowAll)
   app.use('/admin/*', deps.adminAuth ?? allowAll)
   app.use('/agent/*', deps.agentAuth ?? allowAll)
+  if (deps.cluster) for (const [method, path] of PEERING_ROUTES) app.on(method, path, liqoGate(deps.cluster.status, deps.cluster.clock))
   app.onError(onError)
   app.notFound((c) => errorJson(c, 404, { code: 'ROUTE_NOT_FOUND', message: `No route for ${c.req.method} ${c.req.path}` }))
 

@@ -46,7 +46,7 @@ describe('the reservation chain over SQS', () => {
     for (const id of ['consumer-node', 'consumer-supernode', 'catalog', 'provider-node']) expect((await view(id, started.body.operationId)).state, id).toBe('purchased')
   })
 
-  it('tears a purchased chain down: every hop released, the provider’s pool and flavour grown back, both allocations released', async () => {
+  it('tears a purchased chain down: every hop and its contract released, the provider’s pool and flavour grown back, both allocations released', async () => {
     const { start, view, waitFor, url, scan } = await setup()
     const started = await start({ configuration: { type: 'k8slice', data: { cpu: '2', memory: '4Gi', pods: '10' } } })
     await waitFor(started.body.operationId, ['purchased'])
@@ -54,6 +54,10 @@ describe('the reservation chain over SQS', () => {
     expect(release.status).toBe(202)
     await waitFor(started.body.operationId, ['released'])
     for (const id of HOPS) await expect.poll(async () => (await view(id, started.body.operationId)).state, { timeout: 10_000 }).toBe('released')
+    for (const id of HOPS) {
+      const contract = await (await fetch(`${url(id)}/admin/v1/contracts/${(await view(id, started.body.operationId)).contractID}`)).json()
+      expect(contract, id).toMatchObject({ status: 'released', releasedAt: expect.any(String) })
+    }
     const flavours = (await (await fetch(`${url('provider-node')}/api/v2/flavors/k8slice`)).json()) as { type: { data: { charateristics: { cpu: string } } } }[]
     expect(flavours.map((f) => f.type.data.charateristics.cpu)).toContain('8')
     expect(await scan('consumer-node', 'allocation')).toEqual([expect.objectContaining({ allocationType: 'VirtualNode', status: 'released' })])

@@ -1,3 +1,4 @@
+import type { ClusterStatus, ClusterStatusRepository } from '../../core/cluster/ports.ts'
 import type { AgentCommand, AgentCommandRecord, AgentCommandRepository, AgentInbox } from '../../core/agent/ports.ts'
 import { ConflictError } from '../../core/shared/errors.ts'
 
@@ -77,5 +78,18 @@ export class InMemoryAgentCommandRecords implements AgentCommandRepository {
     if (known && (known.outcome === 'done' || known.outcome === 'failed')) return false
     this.records.set(record.id, { ...record, updatedAt: new Date(record.updatedAt) })
     return true
+  }
+}
+
+/** The agent's latest cluster report, kept in memory; an older report never replaces a newer one. */
+export class InMemoryClusterStatus implements ClusterStatusRepository {
+  status: ClusterStatus | undefined
+
+  async get() {
+    return this.status ? { ...this.status } : undefined
+  }
+
+  async save(status: ClusterStatus) {
+    if (!this.status || this.status.reportedAt <= status.reportedAt) this.status = { ...status }
   }
 }

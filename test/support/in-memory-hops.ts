@@ -54,6 +54,11 @@ export class InMemoryHops implements HopRepository {
       if (!released) throw new ContentionError()
       Object.assign(released, { status: 'released', updatedAt: effects.releasedAllocation.at })
     }
+    if (effects.releasedContract) {
+      const contract = this.contracts.get(effects.releasedContract.id)
+      if (!contract) throw new ContentionError()
+      Object.assign(contract, { status: 'released', releasedAt: effects.releasedContract.at })
+    }
     if (effects.allocationStatus) {
       const { id, status, at, detail } = effects.allocationStatus
       const allocation = this.allocations.get(id)

@@ -8,7 +8,7 @@ import { composeParticipant } from '../../functions/composition.ts'
 import { loadConfig } from '../../functions/config.ts'
 import { createApp } from '../../functions/http/create-app.ts'
 import { InMemoryHops } from './in-memory-hops.ts'
-import { InMemoryAgentCommandRecords, InMemoryAgentInbox } from './in-memory-agent-inbox.ts'
+import { InMemoryAgentCommandRecords, InMemoryAgentInbox, InMemoryClusterStatus } from './in-memory-agent-inbox.ts'
 import { FakeClock } from './fake-clock.ts'
 import { InMemoryPeers, InMemoryRemoteFlavours } from './in-memory-discovery.ts'
 import { InMemoryProviderStore } from './in-memory-provider-store.ts'
@@ -49,6 +49,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
   const hops = new InMemoryHops(store.contracts, store.allocations)
   const agentInbox = new InMemoryAgentInbox()
   const agentRecords = new InMemoryAgentCommandRecords()
+  const clusterStatus = new InMemoryClusterStatus()
   const queued: { message: ChainMessage; delaySeconds?: number }[] = []
   const commands: AgentCommandBody[] = []
   const config = loadConfig({
@@ -71,6 +72,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
       published,
       hops,
       agentCommands: agentRecords,
+      clusterStatus,
     },
     agentInbox,
     queues: {
@@ -96,7 +98,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
     }
     return { status: res.status, headers: res.headers, text, body: parsed }
   }
-  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands, agentInbox, agentRecords }
+  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands, agentInbox, agentRecords, clusterStatus }
 }
 
 export type InMemoryParticipant = Awaited<ReturnType<typeof createInMemoryParticipant>>

@@ -184,6 +184,8 @@ export class InMemoryProviderStore {
         }
       }
       if (allocation) Object.assign(allocation, { status: 'released', updatedAt: plan.at })
+      const contract = tx.contractId ? this.contracts.get(tx.contractId) : undefined
+      if (contract) Object.assign(contract, { status: 'released', releasedAt: plan.at })
       tx.status = 'released'
       tx.version++
     },

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi'
 import * as z from 'zod'
 import { AGENT_OUTCOMES } from '../../../core/agent/ports.ts'
 import { flavourWire } from '../../../core/wire/flavour-codec.ts'
-import { agentCommandsQuery, agentResultBody } from '../agent-routes.ts'
+import { agentCommandsQuery, agentResultBody, clusterReportBody } from '../agent-routes.ts'
 import { failure, json } from './provider-docs.ts'
 import type { Role } from '../../../core/peers/model.ts'
 import { peeringStatusBody, peeringStepBody, workloadStatusBody } from '../agent-chain-routes.ts'
@@ -56,6 +56,13 @@ export function registerAgentDocs(registry: OpenAPIRegistry, role: Role): void {
       409: failure('The receipt names no delivery in flight, or progress on a finished command'),
       401: unauthorized,
     },
+  })
+  registry.registerPath({
+    method: 'put',
+    path: '/agent/v1/cluster',
+    summary: "Report whether Liqo is ready on the agent's cluster (every 30 s); while it is not, or reports stop for 90 s, peering calls answer 503",
+    request: { body: json(clusterReportBody, 'Cluster report') },
+    responses: { 200: json(clusterReportBody.extend({ reportedAt: z.string() }), 'Recorded'), 400: failure('Bad report'), 401: unauthorized },
   })
   registry.registerPath({
     method: 'put',
