@@ -9,7 +9,7 @@ import { DEFAULT_FEDERATION } from '../local/federation.ts'
 import { startFederation } from '../local/federation-runtime.ts'
 import { freePort } from '../local/free-port.ts'
 import { ensureParticipantQueues } from '../local/sqs-queues.ts'
-import { sampleFlavours } from '../local/sample-flavours.ts'
+import { sampleFlavours } from '../test/support/sample-flavours.ts'
 import { publishFlavour } from '../core/flavours/publish-flavour.ts'
 import { publishToAggregators } from '../core/discovery/publish-to-aggregators.ts'
 import { Quantity } from '../core/quantity/quantity.ts'
@@ -58,10 +58,14 @@ async function baselineSampler(emulators: Emulators, table: Parameters<typeof tr
   }
 }
 
-/** Reserve + purchase over four participants, end to end, against the sum of its unavoidable round trips. */
-export async function benchChain(emulators: Emulators): Promise<Figure[]> {
+/**
+ * Reserve + purchase over four participants, end to end, against the sum of its unavoidable round trips.
+ * The federation runs without fake clusters or agents (`clusters: false`): the bench seeds the flavour
+ * it buys, and agents' scans and publications would only add noise.
+ */
+export async function benchChain(emulators: Emulators, chains = CHAINS): Promise<Figure[]> {
   const participants = await Promise.all(DEFAULT_FEDERATION.map(async (p) => ({ ...p, port: await freePort() })))
-  const federation = await startFederation({ participants, emulators, tablePrefix: `bench-chain-${randomUUID().slice(0, 8)}` })
+  const federation = await startFederation({ participants, emulators, clusters: false, tablePrefix: `bench-chain-${randomUUID().slice(0, 8)}` })
   try {
     const url = (id: string) => federation.participants.find((p) => p.spec.id === id)!.url
     const consumerTable = federation.participants.find((p) => p.spec.id === 'consumer-node')!.table
@@ -72,7 +76,7 @@ export async function benchChain(emulators: Emulators): Promise<Figure[]> {
     if (big.spec.type === 'k8slice') big.spec = { ...big.spec, characteristics: { ...big.spec.characteristics, cpu: Quantity.parse('256'), memory: Quantity.parse('1Ti'), pods: Quantity.parse('1000') } }
     await publishFlavour(provider.app.provider.flavours, big)
     await publishToAggregators(provider.publish)
-    progress(`${CHAINS} chains, reserve + purchase over 4 participants, one after another`)
+    progress(`${chains} chains, reserve + purchase over 4 participants, one after another`)
     const order = { providerID: 'provider-node', configuration: { type: 'k8slice', data: { cpu: '1', memory: '1Gi', pods: '1' } } }
     /** A purchase retires the flavour and every hop of its route forgets it: publish the remainder and discover it again, untimed. */
     const discover = async (): Promise<string> => {
@@ -95,7 +99,7 @@ export async function benchChain(emulators: Emulators): Promise<Figure[]> {
       }
     }
     const durations: number[] = []
-    for (let i = 0; i < CHAINS; i++) {
+    for (let i = 0; i < chains; i++) {
       const flavorID = await discover()
       durations.push((await timeEach(1, () => runChain(flavorID)))[0]!)
       await sampler.sample()
