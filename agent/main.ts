@@ -19,7 +19,9 @@ It also runs its participant's commands (long-polled, each idempotent, outcome r
 virtual router and Liqo v1 declarative peering, one side at a time, the steps' public data relayed over
 the chain (no kubeconfig leaves the cluster); workloads in an offloaded namespace pinned to the
 contract's virtual node, with pod readiness reported; and tear-down of a contract's workloads and of the
-peering with the last contract on it. Its RBAC must allow the Liqo objects and workloads it applies.
+peering with the last contract on it. Every 30 s it reports whether Liqo is ready here (cluster id
+published, Liqo CRDs answering); while it is not, the participant refuses to sell or deploy on it.
+Its RBAC must allow the Liqo objects and workloads it applies.
 
 Options (environment variable in brackets):
   --participant <url>    the participant's REAR API base URL [REAR_PARTICIPANT_URL]
@@ -32,7 +34,8 @@ Options (environment variable in brackets):
   -h, --help             this text
 
 Logs are JSON lines on stdout. SIGINT or SIGTERM, even while it still waits for its first lists (e.g.
-when RBAC is wrong), stops the command loop and the watches and exits 0; a second signal exits at once.
+when RBAC is wrong), stops what has started (reports, command loop, watches) and exits 0; a second
+signal exits at once.
 `
 
 /** Reads the agent's options from arguments and the environment; a missing one is named. */
@@ -84,7 +87,7 @@ export interface SignalTarget {
 /**
  * Installs the SIGINT/SIGTERM handlers before `runAgent` is awaited, so a signal while it still waits for
  * its first lists (RBAC wrong, API server away) stops cleanly too. The first signal stops a started agent
- * (command loop, then watches) and exits 0, or 1 if stopping failed. Before start, nothing has been
+ * (reports, command loop, then watches) and exits 0, or 1 if stopping failed. Before start, nothing has been
  * handed over yet and no command runs (the loop starts after the first lists), so it exits 0 at once and
  * the pending lists end with the process. A second signal exits at once.
  */
