@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import type { ClusterRole, PeeringData, PeeringStep, SliceResources } from '../../core/cluster/cluster-commands.ts'
 import type { ClusterObjects, KubeObject, ObjectRef } from '../kube/cluster-objects.ts'
+import { forgeTenant } from './tenant.ts'
 
 const NETWORKING = 'networking.liqo.io/v1beta1'
 const AUTHENTICATION = 'authentication.liqo.io/v1beta1'
@@ -217,15 +218,18 @@ export class LiqoPeering {
       metadata: { name: 'liqo-signed-nonce', namespace, labels: { 'liqo.io/signed-nonce': 'true', [REMOTE_CLUSTER_ID]: provider } },
       data: { nonce: toBase64(hello.nonce) },
     })
-    const signature = await this.secretValue(signedRef, 'signedNonce', 'signed nonce')
+    const signed = await this.kube.waitFor<Obj>(signedRef, 'signed nonce', (o) => Boolean(o.data?.signedNonce))
     const keys = await this.kube.get<Obj>({ apiVersion: 'v1', kind: 'Secret', namespace: 'liqo', name: 'authentication-keys' })
-    const clusterKey = decodeBase64(keys?.data?.publicKey)
-    if (!clusterKey) throw new Error('the Liqo authentication-keys Secret has no publicKey')
+    const publicKeyPem = decodeBase64(keys?.data?.publicKey)
+    const privateKeyPem = decodeBase64(keys?.data?.privateKey)
+    if (!publicKeyPem || !privateKeyPem) throw new Error('the Liqo authentication-keys Secret has no publicKey or privateKey')
+    // The signature is bytes: taken from the Secret's base64 as is, not through text.
+    const signature = Buffer.from(signed.data!.signedNonce!, 'base64')
     await this.handOver(chainId, provider, 'consumer-tenant', {
       clusterId: self,
       cidrs: await this.localCidrs(),
       publicKey: await this.gatewayKey(client),
-      tenant: { clusterID: self, publicKey: toBase64(clusterKey), signature: toBase64(signature), authzPolicy: 'KeysExchange', tenantCondition: 'Active' },
+      tenant: forgeTenant({ clusterId: self, privateKeyPem, publicKeyPem, signature }),
     })
     return { detail: `GatewayClient to ${hello.gateway.addresses.join(',')}:${hello.gateway.port}; consumer-tenant sent` }
   }

@@ -1,4 +1,6 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto'
+import { CertificationRequest } from '@peculiar/asn1-csr'
+import { AsnConvert } from '@peculiar/asn1-schema'
 import type { LiqoFailures } from './liqo-simulator.ts'
 import { base64, controllerRef, live, record, REMOTE_CLUSTER_ID, refOf, same, strings } from './liqo-objects.ts'
 import type { ControllerContext, Obj, SimulatedController } from './liqo-objects.ts'
@@ -29,6 +31,43 @@ export interface PeeringSettings {
 const pem = (label: string, text: string) => `-----BEGIN ${label}-----\n${base64(text)}\n-----END ${label}-----\n`
 const secretData = (secret: Obj | undefined): Record<string, string> => strings(secret?.['data'])
 const decode = (data: string): Buffer => Buffer.from(data, 'base64')
+
+const ED25519 = '1.3.101.112'
+const COMMON_NAME = '2.5.4.3'
+const ORGANIZATION = '2.5.4.10'
+
+/** A raw 32-byte Ed25519 public key, as Go's `ed25519.PublicKey(tenant.Spec.PublicKey)` takes it; `undefined` for any other length. */
+const ed25519Key = (raw: Buffer) => (raw.length === 32 ? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' }) : undefined)
+
+/** The values of one attribute in a CSR's subject, in order. */
+const subjectValues = (csr: CertificationRequest, type: string) =>
+  csr.certificationRequestInfo.subject.flatMap((rdn) => rdn.filter((attribute) => attribute.type === type).map((attribute) => attribute.value.toString()))
+
+/**
+ * What Liqo's `CheckCSRForControlPlane` checks of a Tenant's CSR (one PEM block, CN = the consumer's cluster id as Go's
+ * `pkix.Name` reads it, first O = liqo.io, an Ed25519 key equal to `spec.publicKey`), plus its self-signature, which the
+ * kube-apiserver checks when Liqo submits the CSR for signing. Returns why it fails, or `undefined`.
+ */
+const controlPlaneCsrProblem = (csrPem: string, publicKey: Buffer, clusterId: string): string | undefined => {
+  const block = /^-----BEGIN CERTIFICATE REQUEST-----\r?\n([A-Za-z0-9+/=\r\n]+)-----END CERTIFICATE REQUEST-----\r?\n?$/.exec(csrPem)
+  if (!block?.[1]) return 'invalid CSR'
+  let csr: CertificationRequest
+  try {
+    csr = AsnConvert.parse(Buffer.from(block[1], 'base64'), CertificationRequest)
+  } catch (error) {
+    return `invalid CSR: ${error instanceof Error ? error.message : String(error)}`
+  }
+  if (subjectValues(csr, COMMON_NAME).at(-1) !== clusterId) return 'invalid common name'
+  if (subjectValues(csr, ORGANIZATION)[0] !== 'liqo.io') return 'invalid organization'
+  const info = csr.certificationRequestInfo.subjectPKInfo
+  if (info.algorithm.algorithm !== ED25519) return `invalid public key type ${info.algorithm.algorithm}`
+  const key = Buffer.from(info.subjectPublicKey)
+  if (!key.equals(publicKey)) return 'invalid public key'
+  const signed = csr.certificationRequestInfoRaw
+  const selfSigned =
+    csr.signatureAlgorithm.algorithm === ED25519 && signed !== undefined && verify(null, Buffer.from(signed), ed25519Key(key)!, Buffer.from(csr.signature))
+  return selfSigned ? undefined : 'invalid CSR signature'
+}
 
 const ensure = (context: ControllerContext, object: Obj) => {
   if (!context.store.get(refOf(object))) context.store.apply(object)
@@ -167,22 +206,48 @@ export const authenticationController = (context: ControllerContext, settings: P
     }
   }
 
+  /**
+   * Why Liqo's Tenant controller would refuse this Tenant, in its order (the nonce this cluster issued for the consumer,
+   * the signature over it, the CSR), with the reason of the Warning event it records; `undefined` when it accepts it.
+   */
+  const tenantRefusal = (namespace: string, spec: Record<string, unknown>): { reason: string; message: string } | undefined => {
+    const consumer = String(spec['clusterID'])
+    const field = (key: string) => decode(typeof spec[key] === 'string' ? spec[key] : '')
+    const nonceSecret = live(read('v1', 'Secret', namespace, 'liqo-nonce'))
+    const labels = nonceSecret?.metadata.labels ?? {}
+    const nonce = secretData(nonceSecret)['nonce']
+    if (!nonce || labels[NONCE_LABEL] !== 'true' || labels[REMOTE_CLUSTER_ID] !== consumer)
+      return { reason: 'NonceNotFound', message: `no nonce for cluster ${consumer} in Secret ${namespace}/liqo-nonce` }
+    const publicKey = field('publicKey')
+    const key = ed25519Key(publicKey)
+    if (!key || !verify(null, decode(nonce), key, field('signature')))
+      return { reason: 'SignatureVerificationFailed', message: `signature verification failed for Tenant ${consumer}` }
+    const problem = controlPlaneCsrProblem(field('csr').toString(), publicKey, consumer)
+    return problem ? { reason: 'InvalidCSR', message: problem } : undefined
+  }
+
   const reconcileTenant = (namespace: string, name: string) => {
     const tenant = live(read(AUTHENTICATION, 'Tenant', namespace, name))
     if (!tenant || fail.Tenant) return
     const spec = tenant.spec ?? {}
-    if (!spec['clusterID'] || !spec['publicKey'] || !spec['signature']) return
+    if (!spec['clusterID']) return
+    const { conditions: _previous, ...kept } = tenant.status ?? {}
+    const refusal = tenantRefusal(namespace, spec)
     const consumer = String(spec['clusterID'])
-    const status = {
-      tenantNamespace: namespace,
-      authParams: {
-        ca: base64(pem('CERTIFICATE', `fake-kube CA of ${settings.clusterId}`)),
-        signedCRT: base64(pem('CERTIFICATE', `fake-kube certificate of ${consumer}, signed by ${settings.clusterId}`)),
-        apiServer: settings.apiServerUrl,
-      },
-    }
-    if (same(tenant.status?.['tenantNamespace'], status.tenantNamespace) && same(tenant.status?.['authParams'], status.authParams)) return
-    store.patchStatus(refOf(tenant), status)
+    // Liqo records a refusal as a Warning event and leaves the status alone; the fake serves no Events, so the reason goes in a condition.
+    const status = refusal
+      ? { ...kept, conditions: [{ type: 'Accepted', status: 'False', ...refusal }] }
+      : {
+          ...kept,
+          tenantNamespace: namespace,
+          authParams: {
+            ca: base64(pem('CERTIFICATE', `fake-kube CA of ${settings.clusterId}`)),
+            signedCRT: base64(pem('CERTIFICATE', `fake-kube certificate of ${consumer}, signed by ${settings.clusterId}`)),
+            apiServer: settings.apiServerUrl,
+          },
+        }
+    if (same(tenant.status, status)) return
+    store.apply({ ...tenant, status })
   }
 
   const reconcileIdentity = (namespace: string, name: string) => {
@@ -219,8 +284,12 @@ export const authenticationController = (context: ControllerContext, settings: P
     const name = object.metadata.name ?? ''
     const key = `${object.kind}/${namespace}/${name}`
     const labels = object.metadata.labels ?? {}
-    if (object.apiVersion === 'v1' && object.kind === 'Secret' && !deleted && (labels[NONCE_LABEL] === 'true' || labels[SIGNED_NONCE_LABEL] === 'true'))
+    if (object.apiVersion === 'v1' && object.kind === 'Secret' && !deleted && (labels[NONCE_LABEL] === 'true' || labels[SIGNED_NONCE_LABEL] === 'true')) {
       later(key, () => reconcileNonce(namespace, name))
+      // Liqo requeues a Tenant whose nonce was not there yet.
+      if (labels[NONCE_LABEL] === 'true')
+        for (const tenant of store.list(AUTHENTICATION, 'Tenant', { namespace })) later(`Tenant/${namespace}/${tenant.metadata.name}`, () => reconcileTenant(namespace, tenant.metadata.name ?? ''))
+    }
     else if (object.apiVersion === AUTHENTICATION && object.kind === 'Tenant' && !deleted) later(key, () => reconcileTenant(namespace, name))
     else if (object.apiVersion === AUTHENTICATION && object.kind === 'Identity') {
       if (deleted) store.delete({ apiVersion: 'v1', kind: 'Secret', namespace, name: `kubeconfig-${name}` })

@@ -1,9 +1,12 @@
-import { createPublicKey, sign, verify } from 'node:crypto'
+import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto'
+import { CertificationRequest } from '@peculiar/asn1-csr'
+import { AsnConvert } from '@peculiar/asn1-schema'
 import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node'
 import type { KubernetesObject, V1Deployment, V1Pod, V1Secret } from '@kubernetes/client-node'
 import { afterEach, describe, expect, it } from 'vitest'
 import { simulateLiqo, startFakeKube } from '../../../local/fake-kube/index.ts'
 import type { FakeKube, LiqoSimulatorOptions } from '../../../local/fake-kube/index.ts'
+import { forgeTenant } from '../../../agent/commands/tenant.ts'
 
 const running: FakeKube[] = []
 afterEach(async () => {
@@ -89,6 +92,27 @@ const aTenant = (consumer: string, spec: Record<string, unknown> = {}) => ({
   metadata: { name: consumer, namespace: `liqo-tenant-${consumer}`, labels: { 'liqo.io/remote-cluster-id': consumer } },
   spec: { clusterID: consumer, publicKey: 'cHVibGlj', csr: 'Y3Ny', signature: 'c2lnbmF0dXJl', authzPolicy: 'KeysExchange', tenantCondition: 'Active', ...spec },
 })
+
+const keyPair = () => generateKeyPairSync('ed25519', { privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+const CONSUMER_KEYS = keyPair()
+const OTHER_KEYS = keyPair()
+
+/** A Tenant spec as Liqo forges it for `clusterId` with `keys`, its signature over `signedNonce` (by default the provider's nonce as issued). */
+const aForgedTenant = (keys: { privateKey: string; publicKey: string }, nonce: string, clusterId = 'consumer-1', signedNonce?: string) =>
+  forgeTenant({
+    clusterId,
+    privateKeyPem: keys.privateKey,
+    publicKeyPem: keys.publicKey,
+    signature: sign(null, signedNonce === undefined ? Buffer.from(nonce, 'base64') : Buffer.from(signedNonce), keys.privateKey),
+  })
+
+/** The same CSR (base64 PEM) with its signature made by another key. */
+const resignedCsr = (csr: string, keys: { privateKey: string }) => {
+  const request = AsnConvert.parse(Buffer.from(Buffer.from(csr, 'base64').toString().replace(/-----[^-]+-----|\s/g, ''), 'base64'), CertificationRequest)
+  request.signature = new Uint8Array(sign(null, Buffer.from(request.certificationRequestInfoRaw!), keys.privateKey)).buffer
+  const der = Buffer.from(AsnConvert.serialize(request)).toString('base64')
+  return Buffer.from(`-----BEGIN CERTIFICATE REQUEST-----\n${der}\n-----END CERTIFICATE REQUEST-----\n`).toString('base64')
+}
 
 const anIdentity = (provider: string, authParams?: Record<string, string>) => ({
   apiVersion: 'authentication.liqo.io/v1beta1',
@@ -505,29 +529,64 @@ describe('simulateLiqo', () => {
       expect((await core.readNamespacedSecret({ namespace: TENANT, name: 'liqo-signed-nonce' })).data).toEqual({ nonce: 'bm9uY2U=' })
     })
 
-    it('gives a signed Tenant its namespace and auth params for this API server', async () => {
-      const { custom } = await setup({ clusterId: 'provider-1' })
-      await custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1') })
-      const tenant = (await custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
+    it('accepts a Tenant forged as Liqo forges it, signed over its nonce: namespace and auth params for this API server', async () => {
+      const provider = await setup({ clusterId: 'provider-1' })
+      const nonce = await issueNonce(provider)
+      await provider.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1', aForgedTenant(CONSUMER_KEYS, nonce)) })
+      const tenant = await readTenant(provider)
       expect(tenant.status?.['tenantNamespace']).toBe(PROVIDER_TENANT)
+      expect(tenant.status?.conditions).toBeUndefined()
       const authParams = tenant.status?.['authParams'] as Record<string, string>
       expect(authParams['apiServer']).toBe('https://provider-1.liqo.local:6443')
       expect([text(authParams['ca']), text(authParams['signedCRT'])]).toEqual([expect.stringMatching(/^-----BEGIN CERTIFICATE-----/), expect.stringMatching(/^-----BEGIN CERTIFICATE-----/)])
     })
 
-    it('leaves a Tenant without a signature, or whose controller fails, without status', async () => {
-      const first = await setup({ apiServerUrl: 'https://provider.example:6443' })
-      await first.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1', { signature: undefined }) })
-      expect(((await first.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned).status).toBeUndefined()
-      await first.custom.patchNamespacedCustomObject(
-        { ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1', body: { spec: { signature: 'c2lnbmF0dXJl' } } },
+    it.each([
+      ['a CSR whose CN is another cluster', 'InvalidCSR', 'invalid common name', (nonce: string) => ({ ...aForgedTenant(CONSUMER_KEYS, nonce, 'consumer-2'), clusterID: 'consumer-1' })],
+      ['a CSR of another key', 'InvalidCSR', 'invalid public key', (nonce: string) => ({ ...aForgedTenant(CONSUMER_KEYS, nonce), csr: aForgedTenant(OTHER_KEYS, nonce).csr })],
+      ['a CSR with its key but signed by another', 'InvalidCSR', 'invalid CSR signature', (nonce: string) => ({ ...aForgedTenant(CONSUMER_KEYS, nonce), csr: resignedCsr(aForgedTenant(CONSUMER_KEYS, nonce).csr, OTHER_KEYS) })],
+      ['a CSR that does not parse', 'InvalidCSR', expect.stringMatching(/^invalid CSR/), (nonce: string) => ({ ...aForgedTenant(CONSUMER_KEYS, nonce), csr: 'Y3Ny' })],
+      ['a signature over another nonce', 'SignatureVerificationFailed', 'signature verification failed for Tenant consumer-1', (nonce: string) => aForgedTenant(CONSUMER_KEYS, nonce, 'consumer-1', 'another nonce')],
+      ['a signature by another key', 'SignatureVerificationFailed', 'signature verification failed for Tenant consumer-1', (nonce: string) => ({ ...aForgedTenant(CONSUMER_KEYS, nonce), signature: aForgedTenant(OTHER_KEYS, nonce).signature })],
+      ['no signature', 'SignatureVerificationFailed', 'signature verification failed for Tenant consumer-1', (nonce: string) => ({ ...aForgedTenant(CONSUMER_KEYS, nonce), signature: undefined })],
+      ['its public key as PEM instead of raw', 'SignatureVerificationFailed', 'signature verification failed for Tenant consumer-1', (nonce: string) => ({ ...aForgedTenant(CONSUMER_KEYS, nonce), publicKey: Buffer.from(CONSUMER_KEYS.publicKey).toString('base64') })],
+    ])('refuses a Tenant with %s: no namespace or auth params, and the reason Liqo gives', async (_case, reason, message, spec) => {
+      const provider = await setup({ clusterId: 'provider-1' })
+      const nonce = await issueNonce(provider)
+      await provider.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1', spec(nonce)) })
+      expect((await readTenant(provider)).status).toEqual({ conditions: [{ type: 'Accepted', status: 'False', reason, message }] })
+    })
+
+    it('accepts a refused Tenant once it is fixed, and one that came before its nonce once the nonce is there', async () => {
+      const provider = await setup({ clusterId: 'provider-1', apiServerUrl: 'https://provider.example:6443' })
+      const nonce = Buffer.from(Buffer.from('n'.repeat(64)).toString('base64')).toString('base64')
+      const forged = aForgedTenant(CONSUMER_KEYS, nonce)
+      await provider.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1', { ...forged, signature: undefined }) })
+      expect((await readTenant(provider)).status?.conditions?.map((c) => c.reason)).toEqual(['NonceNotFound'])
+      await provider.core.createNamespacedSecret({ namespace: PROVIDER_TENANT, body: aNonceSecret('consumer-1', PROVIDER_TENANT, false, nonce) })
+      expect((await readTenant(provider)).status?.conditions?.map((c) => c.reason)).toEqual(['SignatureVerificationFailed'])
+      await provider.custom.patchNamespacedCustomObject(
+        { ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1', body: { spec: { signature: forged.signature } } },
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       )
-      const signed = (await first.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
-      expect(signed.status?.['authParams']).toMatchObject({ apiServer: 'https://provider.example:6443' })
+      const accepted = await readTenant(provider)
+      expect(accepted.status?.conditions).toBeUndefined()
+      expect(accepted.status?.['authParams']).toMatchObject({ apiServer: 'https://provider.example:6443' })
+    })
+
+    it('refuses a Tenant whose nonce Secret is for another consumer', async () => {
+      const provider = await setup({ clusterId: 'provider-1' })
+      const nonce = Buffer.from('bm9uY2U=').toString('base64')
+      await provider.core.createNamespacedSecret({ namespace: PROVIDER_TENANT, body: aNonceSecret('consumer-2', PROVIDER_TENANT, false, nonce) })
+      await provider.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1', aForgedTenant(CONSUMER_KEYS, nonce)) })
+      expect((await readTenant(provider)).status?.conditions?.map((c) => c.reason)).toEqual(['NonceNotFound'])
+    })
+
+    it('leaves a Tenant whose controller fails without status', async () => {
       const failing = await setup({ fail: { Tenant: true } })
-      await failing.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1') })
-      expect(((await failing.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned).status).toBeUndefined()
+      const nonce = await issueNonce(failing)
+      await failing.custom.createNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, body: aTenant('consumer-1', aForgedTenant(CONSUMER_KEYS, nonce)) })
+      expect((await readTenant(failing)).status).toBeUndefined()
     })
 
     it('gives a ControlPlane Identity with auth params a kubeconfig Secret for the provider', async () => {
@@ -652,7 +711,7 @@ describe('simulateLiqo', () => {
       await provider.custom.createNamespacedCustomObject({
         ...TN,
         namespace: PROVIDER_TENANT,
-        body: aTenant('consumer-1', { publicKey: consumerKeys['publicKey'], signature }),
+        body: aTenant('consumer-1', forgeTenant({ clusterId: 'consumer-1', privateKeyPem: text(consumerKeys['privateKey']), publicKeyPem: text(consumerKeys['publicKey']), signature: bytes(signature) })),
       })
       const tenant = (await provider.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned
       await consumer.custom.createNamespacedCustomObject({
@@ -692,3 +751,14 @@ async function start(options: LiqoSimulatorOptions = {}, before: (fake: FakeKube
     objects: KubernetesObjectApi.makeApiClient(kc),
   }
 }
+
+/** The provider's liqo-nonce Secret for consumer-1, filled in by the simulated controller; its `data.nonce`. */
+async function issueNonce(provider: Awaited<ReturnType<typeof start>>) {
+  await provider.core.createNamespacedSecret({ namespace: PROVIDER_TENANT, body: aNonceSecret('consumer-1', PROVIDER_TENANT) })
+  return (await provider.core.readNamespacedSecret({ namespace: PROVIDER_TENANT, name: 'liqo-nonce' })).data?.['nonce'] ?? ''
+}
+
+async function readTenant(provider: Awaited<ReturnType<typeof start>>) {
+  return (await provider.custom.getNamespacedCustomObject({ ...TN, namespace: PROVIDER_TENANT, name: 'consumer-1' })) as Conditioned & { status?: { conditions?: Array<{ reason?: string }> } }
+}
+
