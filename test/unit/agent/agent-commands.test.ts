@@ -57,12 +57,13 @@ describe('agent commands against fake clusters with Liqo simulated', () => {
       expect(reports).toContainEqual(expect.objectContaining({ kind: 'peering', role: 'provider', status: 'error', detail: 'Tenant not ready after 0 s' }))
     })
 
-    it('leaves a command for redelivery after an error, and the redelivery finishes the job', async () => {
-      const { buy, consumer, redeliver } = await setup()
+    it('leaves a command for redelivery after an error; a restarted agent finishes the job when it comes back', async () => {
+      const { buy, consumer, redeliver, restart } = await setup()
       consumer.down = true
       const outcomes = await buy('chain-a')
       expect(outcomes.at(-1)).toEqual({ outcome: 'retry', detail: 'participant unreachable' })
       consumer.down = false
+      restart()
       await redeliver()
       expect(await consumer.node(sliceName('chain-a'))).toMatchObject({ metadata: { name: sliceName('chain-a') } })
     })
@@ -161,6 +162,8 @@ describe('agent commands against fake clusters with Liqo simulated', () => {
       return { peering: new LiqoPeering(side.objects, participant), workloads: new Workloads(side.objects, { podsTimeoutMs: 10_000 }), participant }
     }
     const deps = { consumer: depsFor('consumer'), provider: depsFor('provider') }
+    /** A new agent process: nothing kept in memory, everything read back from the cluster. */
+    const restart = () => Object.assign(deps, { consumer: depsFor('consumer'), provider: depsFor('provider') })
     const run = async (to: ClusterRole, command: Record<string, unknown>): Promise<CommandOutcome> => {
       const { command: type, ...payload } = command
       const outcome = await runCommand(deps[to], String(type), payload)
@@ -189,6 +192,6 @@ describe('agent commands against fake clusters with Liqo simulated', () => {
       queued.push(...redeliveries.splice(0))
       await drain()
     }
-    return { buy, run, redeliver, consumer, provider, reports, steps }
+    return { buy, run, redeliver, restart, consumer, provider, reports, steps }
   }
 })
