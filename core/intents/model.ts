@@ -76,7 +76,8 @@ export type AttemptOutcome = 'reserving' | 'reserved' | 'purchasing' | 'purchase
 
 /** One chain started for the intent; `outcome` follows the chain until it settles. */
 export interface IntentAttempt {
-  operationId: string
+  /** Absent when the chain could not even start (the reason says why). */
+  operationId?: string
   providerId: string
   flavourId: string
   outcome: AttemptOutcome
