@@ -46,7 +46,7 @@ export class ParticipantClient {
     this.fetchImpl = options.fetch ?? fetch
   }
 
-  private async call(method: string, path: string, body?: unknown, timeoutMs = this.options.timeoutMs ?? 10_000): Promise<Response> {
+  private async call(method: string, path: string, body?: unknown, timeoutMs = this.options.timeoutMs ?? 10_000, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`
     if (body !== undefined) headers['Content-Type'] = 'application/json'
@@ -54,7 +54,7 @@ export class ParticipantClient {
       method,
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
     })
     if (!response.ok) throw new ParticipantCallError(response.status, path, await response.text())
     return response
@@ -67,8 +67,8 @@ export class ParticipantClient {
   }
 
   /** Up to 10 commands from the agent queue, waiting up to `waitSeconds` (0–20) for the first. */
-  async receiveCommands(waitSeconds: number): Promise<ReceivedCommand[]> {
-    const response = await this.call('GET', `/agent/v1/commands?wait=${waitSeconds}`, undefined, (waitSeconds + 10) * 1000)
+  async receiveCommands(waitSeconds: number, signal?: AbortSignal): Promise<ReceivedCommand[]> {
+    const response = await this.call('GET', `/agent/v1/commands?wait=${waitSeconds}`, undefined, (waitSeconds + 10) * 1000, signal)
     return ((await response.json()) as { commands: ReceivedCommand[] }).commands
   }
 

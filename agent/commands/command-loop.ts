@@ -5,7 +5,7 @@ import { runCommand } from './run-command.ts'
 
 /** The participant side of the loop: long-poll commands, report outcomes. */
 export interface CommandSource {
-  receiveCommands(waitSeconds: number): Promise<ReceivedCommand[]>
+  receiveCommands(waitSeconds: number, signal?: AbortSignal): Promise<ReceivedCommand[]>
   reportResult(id: string, receipt: string, outcome: 'done' | 'failed' | 'progress', detail?: string): Promise<void>
 }
 
@@ -41,6 +41,7 @@ export function startCommandLoop(source: CommandSource, deps: CommandDeps, logge
   const lock = new KeyedLock()
   const running = new Set<Promise<void>>()
   let stopped = false
+  const polling = new AbortController()
   const waitSeconds = options.waitSeconds ?? 20
 
   const handle = async (command: ReceivedCommand) => {
@@ -60,7 +61,7 @@ export function startCommandLoop(source: CommandSource, deps: CommandDeps, logge
     let backoff = options.retryFirstMs ?? 500
     while (!stopped) {
       try {
-        const commands = await source.receiveCommands(waitSeconds)
+        const commands = await source.receiveCommands(waitSeconds, polling.signal)
         backoff = options.retryFirstMs ?? 500
         for (const command of commands) {
           const job = handle(command).catch((error: unknown) => logger.warn('AGENT_COMMAND_FAILED', { commandId: command.id, error: error instanceof Error ? error.message : String(error) }))
@@ -80,7 +81,8 @@ export function startCommandLoop(source: CommandSource, deps: CommandDeps, logge
   return {
     stop: async () => {
       stopped = true
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 100))])
+      polling.abort()
+      await done
       await Promise.allSettled([...running])
     },
   }
