@@ -28,8 +28,7 @@ export class WebhookUnauthorizedError extends UnauthorizedError {
   declare readonly code: WebhookErrorCode
 
   constructor(code: WebhookErrorCode, message: string, options: RearErrorOptions = {}) {
-    super(message, options)
-    this.code = code
+    super(message, { ...options, code })
   }
 }
 

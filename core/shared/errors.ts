@@ -49,8 +49,8 @@ export class UnsupportedFlavourTypeError extends RearError {
 
 export class UnauthorizedError extends RearError {
   readonly kind = 'unauthorized'
-  constructor(message = 'Authentication required', options: RearErrorOptions = {}) {
-    super('UNAUTHORIZED', message, options)
+  constructor(message = 'Authentication required', options: RearErrorOptions & { code?: string } = {}) {
+    super(options.code ?? 'UNAUTHORIZED', message, options)
   }
 }
 
