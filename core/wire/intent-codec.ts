@@ -3,7 +3,7 @@ import { Quantity } from '../quantity/quantity.ts'
 import type { Intent, IntentAction, IntentCandidate, IntentConstraints, IntentNeed, IntentWorkload } from '../intents/model.ts'
 import { INTENT_ACTIONS, INTENT_PHASES, MAX_RESERVE_BEST } from '../intents/model.ts'
 import { WORKLOAD_PHASES } from '../chain/model.ts'
-import { decodeWith, jsonValue, quantityString, wireId, wireList, wireText } from './wire-object.ts'
+import { decodeWith, jsonValue, quantityString, wireId, wireText } from './wire-object.ts'
 
 /** Deadline of an intent when the platform gives none, and its bounds, in seconds. */
 export const DEFAULT_DEADLINE_SECONDS = 600
