@@ -100,6 +100,16 @@ async function letGo(deps: OrchestratorDeps, operationId: string, why: string): 
   }
 }
 
+/** The candidate bought becomes the chosen one when failover moved past the winner; the runner-up is the next by rank. */
+function chooseBought(intent: Intent, bought: IntentAttempt): Pick<Intent, 'chosen' | 'runnerUp'> {
+  const index = intent.candidates.findIndex((c) => key(c) === key(bought))
+  const chosen = intent.candidates[index]
+  if (!chosen || !intent.chosen || key(chosen) === key(intent.chosen)) return { ...(intent.chosen ? { chosen: intent.chosen } : {}), ...(intent.runnerUp ? { runnerUp: intent.runnerUp } : {}) }
+  const passed = intent.attempts.filter((a) => a.outcome === 'failed' && a.reason).map((a) => `${a.flavourId} of ${a.providerId}: ${a.reason}`)
+  const runnerUp = intent.candidates[index + 1]
+  return { chosen: { ...chosen, why: `next by rank (ranked ${index + 1}) after ${passed.join('; ') || 'the better ones could not be had'}` }, ...(runnerUp ? { runnerUp } : {}) }
+}
+
 const STEPS: Record<OrchestratorStep, StepHandler> = {
   /** Seed step 2: the intent becomes one resource request (a flavour selector). */
   async decompose(deps, intent, now) {
@@ -225,13 +235,8 @@ const STEPS: Record<OrchestratorStep, StepHandler> = {
       after.push(recordChain(deps, best, false, now))
       return { ...go(at(deps, updateAttempt(current, best.operationId!, { outcome: 'failed', reason: why }), now, 26, `purchase of ${best.flavourId} could not start: ${why}`), 'reserve'), after }
     }
-    const chosen = current.candidates.find((c) => key(c) === key(best))
-    const moved = chosen && current.chosen && key(chosen) !== key(current.chosen)
-    const buying: Intent = {
-      ...updateAttempt(current, best.operationId!, { outcome: 'purchasing' }),
-      operationId: best.operationId!,
-      ...(moved ? { chosen: { ...chosen, why: `${current.chosen!.flavourId} of ${current.chosen!.providerId} could not be had; next by rank` } } : {}),
-    }
+    const { runnerUp: _was, ...updated } = updateAttempt(current, best.operationId!, { outcome: 'purchasing' })
+    const buying: Intent = { ...updated, ...chooseBought(current, best), operationId: best.operationId! }
     return { ...go(at(deps, buying, now, 26, `PURCHASE_FLAVOUR sent for operation ${best.operationId}`), 'await-purchased'), after }
   },
 
