@@ -6,6 +6,9 @@ import type { IntentQueue, IntentRepository } from './ports.ts'
 import type { WebhookHeaders, WebhookVerifier } from './webhook.ts'
 import { noted } from './timeline.ts'
 
+/** Longest `webhook-id` kept (it keys the replay record). */
+export const MAX_WEBHOOK_ID = 256
+
 export interface SubmitDeps {
   self: { id: string }
   intents: IntentRepository
@@ -24,6 +27,7 @@ export interface SubmitDeps {
  */
 export async function submitIntent(deps: SubmitDeps, rawBody: string, headers: WebhookHeaders): Promise<{ intent: Intent; created: boolean }> {
   const { webhookId } = deps.verifier.verify(rawBody, headers)
+  if (webhookId.length > MAX_WEBHOOK_ID) throw new ValidationError(`webhook-id must be at most ${MAX_WEBHOOK_ID} characters`, { code: 'WEBHOOK_ID_TOO_LONG' })
   let body: unknown
   try {
     body = JSON.parse(rawBody)

@@ -13,6 +13,8 @@ export const MAX_DEADLINE_SECONDS = 3600
 export const MAX_INTENT_MANIFESTS = 50
 /** Longest rating comment. */
 export const MAX_RATING_COMMENT = 1000
+/** Most bytes of JSON one intent's workload may carry: the intent, its timeline and candidates fit one 400 KB DynamoDB item. */
+export const MAX_WORKLOAD_BYTES = 160 * 1024
 /** Most intents one page lists. */
 export const MAX_INTENT_PAGE = 100
 
@@ -83,6 +85,9 @@ export const intentRequestWire = z
   .superRefine((body, ctx) => {
     if (body.action === 'deploy' && !body.workload) ctx.addIssue({ code: 'custom', path: ['workload'], message: 'is required when action is deploy' })
     if (body.action !== 'deploy' && body.workload) ctx.addIssue({ code: 'custom', path: ['workload'], message: 'is only for action deploy' })
+    if (body.workload && JSON.stringify(body.workload).length > MAX_WORKLOAD_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['workload'], message: `must be at most ${MAX_WORKLOAD_BYTES} bytes of JSON` })
+    }
     if (body.need.type === 'service' && (body.action === 'peer' || body.action === 'deploy')) {
       ctx.addIssue({ code: 'custom', path: ['action'], message: 'peer and deploy need a k8slice' })
     }
@@ -261,3 +266,12 @@ export function intentFromStored(stored: Record<string, unknown>): Intent {
   const intent = revive(stored) as Intent & { need: Record<string, unknown> }
   return { ...intent, need: needFromStored(intent.need) }
 }
+
+/** An intent message on the chain queue (`{kind, …}`), as the chain batch handler reads it back. */
+export const intentMessageWire = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('intent-step'), intentId: wireId, attempt: z.number().int().min(1).max(1_000_000) }),
+  z.strictObject({ kind: z.literal('intent-callback'), intentId: wireId, phase: z.enum(INTENT_PHASES), deliveryId: wireId, attempt: z.number().int().min(1).max(100) }),
+])
+
+/** Decodes a queued intent message; a ValidationError for anything else. */
+export const intentMessageFromWire = (body: unknown): z.output<typeof intentMessageWire> => decodeWith(intentMessageWire, body, 'intent message')

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { Quantity } from '../../core/quantity/quantity.ts'
 import { ContentionError, PeerUnavailableError } from '../../core/shared/errors.ts'
 import type { Intent, IntentMessage } from '../../core/intents/model.ts'
 import type { CallbackSender } from '../../core/intents/webhook.ts'
@@ -234,4 +235,32 @@ export async function createIntentNetwork(options: { providers?: { id: string; f
   }
   const intent = async (id: string) => (await intents.get(id))!
   return { network, consumer, deps, intents, queue, callbacks, providerStats, discoveryCalls, request, submit, run, intent, handled, scheduled, clock, logger }
+}
+
+/** A stored intent as submitIntent makes it: a 2 CPU, 4 GiB K8Slice to buy, received at `createdAt`. */
+export function anIntentRecord(overrides: Partial<Intent> = {}): Intent {
+  const createdAt = overrides.createdAt ?? new Date('2026-01-01T00:00:00Z')
+  return {
+    id: 'intent-1',
+    webhookId: 'msg-1',
+    phase: 'Pending',
+    action: 'buy',
+    need: { type: 'k8slice', architecture: 'amd64', cpu: Quantity.parse('2'), memory: Quantity.parse('4Gi'), gpu: { count: Quantity.parse('1'), model: 'NVIDIA-A100' } },
+    constraints: { maxPricePerHour: { amount: '0.10', currency: 'EUR' }, countries: ['Italy'] },
+    reserveBest: 1,
+    workload: { name: 'web', manifests: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', creationTimestamp: '2026-01-01T00:00:00Z' } }] },
+    callbackUrl: 'https://platform.example/hooks',
+    createdAt,
+    updatedAt: createdAt,
+    deadline: new Date(createdAt.getTime() + 600_000),
+    step: 'decompose',
+    stepCount: 1,
+    waits: 0,
+    candidates: [],
+    attempts: [],
+    timeline: [{ at: createdAt, step: 1, participant: 'consumer-node', message: 'intent received from the platform' }],
+    callbacks: [],
+    version: 0,
+    ...overrides,
+  }
 }
