@@ -122,6 +122,14 @@ describe(handleIntentMessage.name, () => {
     expect(callbacks.sent).toHaveLength(2)
   })
 
+  it('keeps a step whose save met a concurrent write, laid over the intent as stored now', async () => {
+    const { submit, run, intent, intents } = await setup()
+    const { body } = await submit(anIntent({ action: 'buy' }))
+    intents.failNextSave(2)
+    await run()
+    expect(await intent(body.id)).toMatchObject({ phase: 'Solved', attempts: [expect.objectContaining({ outcome: 'purchased' })] })
+  })
+
   it('sends one callback per phase change, each with its own delivery id', async () => {
     const { submit, run, intent, callbacks } = await setup()
     const { body } = await submit(anIntent({ callbackUrl: 'https://platform.example/hooks' }))
