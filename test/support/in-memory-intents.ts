@@ -217,14 +217,14 @@ export async function createIntentNetwork(options: { providers?: { id: string; f
   /** Runs chains, the agent and intent messages until nothing is left (or `limit` intent messages), twice each when `twice`. */
   async function run(input: { limit?: number; twice?: boolean; until?: (intent: Intent) => boolean; intentId?: string } = {}) {
     for (let i = 0; i < (input.limit ?? 500); i++) {
-      await network.runUntilIdle()
-      await actAsAgent()
-      await network.runUntilIdle()
-      schedule()
       if (input.until && input.intentId) {
         const current = await intents.get(input.intentId)
         if (current && input.until(current)) return
       }
+      await network.runUntilIdle()
+      await actAsAgent()
+      await network.runUntilIdle()
+      schedule()
       const next = scheduled.shift()
       if (!next) return
       if (next.due > clock.now().getTime()) clock.advance(next.due - clock.now().getTime())

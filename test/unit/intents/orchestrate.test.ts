@@ -130,6 +130,44 @@ describe(handleIntentMessage.name, () => {
     expect(await intent(body.id)).toMatchObject({ phase: 'Solved', attempts: [expect.objectContaining({ outcome: 'purchased' })] })
   })
 
+  it('ranks fresh Peering Candidates without discovering again', async () => {
+    const { submit, run, intent, discoveryCalls } = await setup()
+    await submit(anIntent())
+    await run()
+    const { body } = await submit(anIntent())
+    await run()
+    expect(discoveryCalls).toHaveLength(1)
+    expect(await intent(body.id)).toMatchObject({ phase: 'Solved', chosen: { providerId: 'provider-cheap' } })
+    expect(steps(await intent(body.id))).toEqual([1, 2, 3, 4, 5, 17, 18])
+  })
+
+  it('times out while a chain is still in flight and releases it once it settles', async () => {
+    const { submit, run, intent, network, consumer, clock } = await setup()
+    const { body } = await submit(anIntent({ action: 'buy', deadlineSeconds: 30 }))
+    await run({ intentId: body.id, until: (i) => i.step === 'await-reserved' })
+    const held = network.pending.splice(0)
+    clock.advance(31_000)
+    await run({ intentId: body.id, until: (i) => i.phase === 'TimedOut' })
+    const chainId = (await intent(body.id)).attempts[0]!.operationId!
+    expect(consumer.hops.hops.get(chainId)?.state).toBe('reserving')
+    network.pending.push(...held)
+    await run()
+    expect((await intent(body.id)).step).toBe('done')
+    expect(['released', 'failed']).toContain(consumer.hops.hops.get(chainId)?.state)
+    expect([...network.participants.get('provider-cheap')!.store.transactions.values()].filter((t) => t.status === 'reserved' || t.status === 'purchased')).toEqual([])
+  })
+
+  it('records a rating of what was bought, the latest replacing the first', async () => {
+    const { submit, run, request, providerStats } = await setup()
+    const { body } = await submit(anIntent({ action: 'buy' }))
+    await run()
+    expect((await request('POST', `/intents/v1/${body.id}/rating`, { score: 2 })).status).toBe(201)
+    const res = await request('POST', `/intents/v1/${body.id}/rating`, { score: 5, comment: 'fast and cheap' })
+    expect(res).toMatchObject({ status: 201, body: { intentId: body.id, providerId: 'provider-cheap', score: 5, comment: 'fast and cheap' } })
+    expect(await providerStats.get('provider-cheap')).toMatchObject({ ratings: 1, meanRating: 5 })
+    expect((await request('GET', `/intents/v1/${body.id}`)).body.rating).toMatchObject({ score: 5, comment: 'fast and cheap' })
+  })
+
   it('sends one callback per phase change, each with its own delivery id', async () => {
     const { submit, run, intent, callbacks } = await setup()
     const { body } = await submit(anIntent({ callbackUrl: 'https://platform.example/hooks' }))
