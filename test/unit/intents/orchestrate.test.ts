@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { handleIntentMessage } from '../../../core/intents/orchestrate.ts'
-import { aK8SliceFlavour, aProvider } from '../../support/factories.ts'
+import { aK8SliceFlavour, aProvider, aServiceFlavour } from '../../support/factories.ts'
 import { createIntentNetwork } from '../../support/in-memory-intents.ts'
 
 const workload = { name: 'web', manifests: [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2 } }] }
@@ -166,6 +166,16 @@ describe(handleIntentMessage.name, () => {
     expect(res).toMatchObject({ status: 201, body: { intentId: body.id, providerId: 'provider-cheap', score: 5, comment: 'fast and cheap' } })
     expect(await providerStats.get('provider-cheap')).toMatchObject({ ratings: 1, meanRating: 5 })
     expect((await request('GET', `/intents/v1/${body.id}`)).body.rating).toMatchObject({ score: 5, comment: 'fast and cheap' })
+  })
+
+  it('finds a service by category and every tag', async () => {
+    const offer = (id: string, tags: string[]) => ({ ...aServiceFlavour({ id, tags }), providerId: id, owner: aProvider({ id, domain: 'provider.local' }) })
+    const { submit, run, intent } = await createIntentNetwork({ providers: [{ id: 'provider-mysql', flavour: offer('provider-mysql', ['database', 'mysql']) }, { id: 'provider-pg', flavour: offer('provider-pg', ['database', 'postgres']) }] })
+    const { body } = await submit({ need: { type: 'service', category: 'database', tags: ['database', 'postgres'], configuration: { username: 'app', password: 'secret', database: 'orders' } }, action: 'find' })
+    await run()
+    const found = await intent(body.id)
+    expect(found).toMatchObject({ phase: 'Solved', chosen: { providerId: 'provider-pg' } })
+    expect(found.runnerUp).toBeUndefined()
   })
 
   it('sends one callback per phase change, each with its own delivery id', async () => {
