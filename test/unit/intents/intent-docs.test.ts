@@ -8,7 +8,7 @@ describe(registerIntentDocs.name, () => {
     expect(Object.keys(paths).sort()).toEqual(['/intents/v1', '/intents/v1/{id}', '/intents/v1/{id}/rating'])
     expect(Object.keys(paths['/intents/v1']!).sort()).toEqual(['get', 'post'])
     const post = paths['/intents/v1']!.post!
-    expect(post.parameters.filter((p) => p.in === 'header').map((p) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature'])
+    expect(post.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature'])
     expect(post.requestBody.content['application/json'].schema.properties).toHaveProperty('need')
     expect(Object.keys(post.responses).sort()).toEqual(['202', '400', '401'])
     expect(Object.keys(paths['/intents/v1/{id}/rating']!.post!.responses).sort()).toEqual(['201', '400', '404', '409'])
