@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 export interface TextSink {
   write(text: string): unknown
   isTTY?: boolean
+  columns?: number
 }
 
 /** Everything the CLI touches outside itself, injected so tests run it in-process. */

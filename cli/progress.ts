@@ -4,7 +4,7 @@ import type { TextSink } from './io.ts'
 
 /**
  * Progress on stderr: plain lines always, and a spinner under them only when stderr is a terminal
- * and the output is not JSON. Lines are printed above the spinner so none is ever redrawn twice.
+ * with a width (ora divides by it) and the output is not JSON. Lines are printed above the spinner so none is ever redrawn twice.
  */
 export class Progress {
   private readonly spinner: Ora | undefined
@@ -15,7 +15,7 @@ export class Progress {
     private readonly quiet = options.quiet,
   ) {
     this.spinner =
-      options.spinner && !options.quiet && stderr.isTTY === true
+      options.spinner && !options.quiet && stderr.isTTY === true && (stderr.columns ?? 0) > 0
         ? ora({ stream: stderr as NodeJS.WriteStream, discardStdin: false, isEnabled: true })
         : undefined
   }

@@ -63,7 +63,7 @@ export async function runRear(
   let stderr = ''
   const io: CliIo = {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), ...(options.stderrIsTTY ? { isTTY: true } : {}) },
+    stderr: { write: (s: string) => (stderr += s), ...(options.stderrIsTTY ? { isTTY: true, columns: 80 } : {}) },
     env: options.env ?? {},
     fetch: participant.fetch,
     readFile: async (path) => {

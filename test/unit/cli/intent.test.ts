@@ -195,6 +195,17 @@ describe('rear intent submit', () => {
     expect(run.stderr).not.toContain('[step')
   })
 
+  it('draws no spinner with --json, even on a terminal', async () => {
+    const { participant, files } = setup()
+    participant.sequence('GET', '/intents/v1/intent-1', [{ body: status('Running', 2) }, { body: status('Solved', 5) }])
+
+    const run = await runRear(['--json', 'intent', 'submit', 'intent.json'], participant, { files, now: () => NOW, stderrIsTTY: true })
+
+    expect(run.code).toBe(0)
+    expect(run.stderr).not.toContain('\u001b[')
+    expect(run.stderr.split('\n').filter((l) => l.startsWith('[step'))).toHaveLength(5)
+  })
+
   it.each(['Failed', 'TimedOut'])('exits 1 when the intent ends %s, naming the failing step', async (phase) => {
     const { participant, submit } = setup()
     participant.on('GET', '/intents/v1/intent-1', { body: status(phase, 4, { failure: { step: 19, code: 'NO_CANDIDATE', reason: 'every candidate failed' } }) })
