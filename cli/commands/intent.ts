@@ -173,7 +173,7 @@ export function intentCommands(program: Command, io: CliIo): void {
   const intent = program
     .command('intent')
     .description('submit intents and follow them (the consumer node\'s /intents/v1)')
-    .addHelpText('after', '\nExamples:\n  $ rear intent submit intent.yaml\n  $ rear intent status intent-1a2b\n  $ rear intent list --limit 5 --json')
+    .addHelpText('after', '\nExamples:\n  $ rear intent submit intent.yaml\n  $ rear intent status intent-1a2b\n  $ rear intent list --limit 5 --json\n  $ rear intent rate intent-1a2b 5 --comment "fast peering"')
 
   intent
     .command('submit')
@@ -219,6 +219,22 @@ export function intentCommands(program: Command, io: CliIo): void {
       if (ctx.json) ctx.printJson(status)
       else ctx.out(intentSummary(status, true))
       failIfUnsolved(ctx, status)
+    })
+
+  intent
+    .command('rate')
+    .description('rate what an intent bought, 1 to 5 with a comment (POST /intents/v1/{id}/rating); it feeds the provider\'s score')
+    .argument('<id>', 'the intent id', idArgument)
+    .argument('<score>', '1 (worst) to 5 (best)', intIn(1, 5))
+    .option('--comment <text>', 'what went well or not (at most 1000 characters)')
+    .addHelpText('after', '\nOnly an intent that bought something can be rated (409 INTENT_NOT_BOUGHT otherwise); a second rating replaces the first.\n\nExamples:\n  $ rear intent rate intent-1a2b 5 --comment "peered in 20 s"\n  $ rear intent rate intent-1a2b 2 --json')
+    .action(async (id, score, options, command) => {
+      const ctx = contextOf(command, io)
+      if (options.comment !== undefined && options.comment.length > 1000) throw new CliError('--comment is longer than 1000 characters', EXIT.usage)
+      const body = JSON.stringify({ score, ...(options.comment !== undefined ? { comment: options.comment } : {}) })
+      const answer = (await ctx.client.post(`${intentPath(id)}/rating`, body)).body
+      if (ctx.json) ctx.printJson(answer)
+      else ctx.out(`intent ${id} rated ${score}${at(answer, 'providerId') ? ` (provider ${text(at(answer, 'providerId'))})` : ''}`)
     })
 
   intent

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { DEV_WEBHOOK_SECRET } from '../../../adapters/webhooks/standard-webhooks.ts'
+import { DEV_WEBHOOK_SECRET, StandardWebhookVerifier } from '../../../adapters/webhooks/standard-webhooks.ts'
 import type { FakeAnswer } from './fake-participant.ts'
 import { FakeParticipant, runRear } from './fake-participant.ts'
 
@@ -67,6 +67,20 @@ describe('rear intent submit', () => {
     const expected = createHmac('sha256', keyOf(DEV_WEBHOOK_SECRET)).update(`${id}.${timestamp}.${post.body}`).digest('base64')
     expect(post.headers.get('webhook-signature')).toBe(`v1,${expected}`)
     expect(post.headers.get('content-type')).toBe('application/json')
+  })
+
+  it('signs what the participant\'s verifier accepts', async () => {
+    const { participant, submit } = setup()
+
+    await submit(['intent', 'submit', 'intent.yaml', '--no-wait'])
+
+    const post = participant.requests[0]!
+    const verified = new StandardWebhookVerifier(DEV_WEBHOOK_SECRET, { now: () => NOW, sleep: async () => undefined }).verify(post.body, {
+      id: post.headers.get('webhook-id')!,
+      timestamp: post.headers.get('webhook-timestamp')!,
+      signature: post.headers.get('webhook-signature')!,
+    })
+    expect(verified).toEqual({ webhookId: post.headers.get('webhook-id'), timestamp: NOW })
   })
 
   it('signs with --webhook-secret over INTENT_WEBHOOK_SECRET, and with the given --webhook-id', async () => {
@@ -290,6 +304,19 @@ describe('rear intent status and list', () => {
     expect(text.stdout).toMatch(/intent-1\s+Solved\s+buy/)
     expect(text.stderr).toContain('--cursor c2')
     expect(JSON.parse(json.stdout)).toMatchObject({ intents: [{ id: 'intent-1' }, { id: 'intent-0' }], next: 'c2' })
+  })
+
+  it('rates an intent with a score and a comment', async () => {
+    const { participant } = setup()
+    participant.on('POST', '/intents/v1/intent-1/rating', { status: 201, body: { intentId: 'intent-1', providerId: 'provider-node', score: 4, comment: 'quick', at: NOW.toISOString() } })
+
+    const run = await runRear(['intent', 'rate', 'intent-1', '4', '--comment', 'quick'], participant)
+    const bad = await runRear(['intent', 'rate', 'intent-1', '6'], participant)
+
+    expect(run).toMatchObject({ code: 0, stdout: 'intent intent-1 rated 4 (provider provider-node)\n' })
+    expect(JSON.parse(participant.requests[0]!.body)).toEqual({ score: 4, comment: 'quick' })
+    expect(bad.code).toBe(2)
+    expect(participant.requests).toHaveLength(1)
   })
 
   function setup() {
