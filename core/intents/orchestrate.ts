@@ -110,6 +110,20 @@ function chooseBought(intent: Intent, bought: IntentAttempt): Pick<Intent, 'chos
   return { chosen: { ...chosen, why: `next by rank (ranked ${index + 1}) after ${passed.join('; ') || 'the better ones could not be had'}` }, ...(runnerUp ? { runnerUp } : {}) }
 }
 
+/**
+ * Chain ids named after the intent step that starts them (`chain-<intent>-<step count>-<n>`): a
+ * second delivery of that step racing the first starts the same chains again, which their hops
+ * already hold, instead of new reservations nobody would release.
+ */
+function stepChainIds(ids: IdGenerator, base: string): IdGenerator {
+  let n = 0
+  return {
+    next: (prefix = '') => (prefix === 'chain-' ? `chain-${base}-${++n}` : ids.next(prefix)),
+    transactionId: (now) => ids.transactionId(now),
+    hex: (length) => ids.hex(length),
+  }
+}
+
 const STEPS: Record<OrchestratorStep, StepHandler> = {
   /** Seed step 2: the intent becomes one resource request (a flavour selector). */
   async decompose(deps, intent, now) {
@@ -183,6 +197,7 @@ const STEPS: Record<OrchestratorStep, StepHandler> = {
       return failed(intent, { step: 19, code: 'NO_CANDIDATE_LEFT', reason: `every ranked candidate failed${last?.reason ? `; last: ${last.reason}` : ''}` })
     }
     const fresh = await deps.chain.candidates.listFresh(intent.need.type, now)
+    const chain = { ...deps.chain, ids: stepChainIds(deps.chain.ids, `${intent.id}-${intent.stepCount}`) }
     let current = intent
     for (const candidate of next) {
       const entry = fresh.find((e) => e.flavour.id === candidate.flavourId && factsOf(e).providerId === candidate.providerId)
@@ -192,7 +207,7 @@ const STEPS: Record<OrchestratorStep, StepHandler> = {
       }
       const attempt: IntentAttempt = { providerId: candidate.providerId, flavourId: candidate.flavourId, outcome: 'reserving', startedAt: now }
       try {
-        const hop = await startChain(deps.chain, { flavourId: candidate.flavourId, providerId: candidate.providerId, configuration: configurationFor(entry.flavour, intent.need), deferPurchase: true })
+        const hop = await startChain(chain, { flavourId: candidate.flavourId, providerId: candidate.providerId, configuration: configurationFor(entry.flavour, intent.need), deferPurchase: true })
         current = at(deps, { ...current, attempts: [...current.attempts, { ...attempt, operationId: hop.chainId }] }, now, 19, `reservation started: operation ${hop.chainId} for ${describeCandidate(candidate)}`)
       } catch (error) {
         current = at(deps, { ...current, attempts: [...current.attempts, { ...attempt, outcome: 'failed', reason: `${codeOf(error)}: ${reason(error)}` }] }, now, 19, `reservation of ${candidate.flavourId} of ${candidate.providerId} could not start: ${reason(error)}`)

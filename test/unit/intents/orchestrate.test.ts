@@ -122,6 +122,17 @@ describe(handleIntentMessage.name, () => {
     expect(callbacks.sent).toHaveLength(2)
   })
 
+  it('starts each chain once when two deliveries of a reserve step race', async () => {
+    const { submit, run, intent, network, deps, queue } = await setup()
+    const { body } = await submit(anIntent({ action: 'buy' }))
+    await run({ intentId: body.id, until: (i) => i.step === 'reserve' })
+    const [step] = queue.take().filter((q) => q.message.kind === 'intent-step')
+    await Promise.all([handleIntentMessage(deps, step!.message), handleIntentMessage(deps, step!.message)])
+    await run()
+    expect((await intent(body.id)).attempts).toEqual([expect.objectContaining({ outcome: 'purchased' })])
+    expect([...network.participants.get('provider-cheap')!.store.transactions.values()].map((t) => t.status)).toEqual(['purchased'])
+  })
+
   it('keeps a step whose save met a concurrent write, laid over the intent as stored now', async () => {
     const { submit, run, intent, intents } = await setup()
     const { body } = await submit(anIntent({ action: 'buy' }))
