@@ -7,6 +7,7 @@ declare module 'sst' {
     AgentQueue: { url: string; type: 'sst.aws.Queue' }
     AdminToken: { value: string; type: 'sst.sst.Secret' }
     AgentToken: { value: string; type: 'sst.sst.Secret' }
+    IntentWebhookSecret: { value: string; type: 'sst.sst.Secret' }
     PeeringKubeconfig: { value: string; type: 'sst.sst.Secret' }
   }
 }

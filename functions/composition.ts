@@ -36,6 +36,15 @@ import type { AgentCommandRepository, AgentInbox } from '../core/agent/ports.ts'
 import { PROGRESS_EXTENSION_SECONDS } from '../core/agent/agent-commands.ts'
 import { DynamoAgentCommandRepository } from '../adapters/dynamo/dynamo-agent-command-repository.ts'
 import { DynamoClusterStatusRepository } from '../adapters/dynamo/dynamo-cluster-status-repository.ts'
+import { DynamoIntentRepository } from '../adapters/dynamo/dynamo-intent-repository.ts'
+import { DynamoProviderStatsRepository } from '../adapters/dynamo/dynamo-provider-stats-repository.ts'
+import { SqsIntentQueue } from '../adapters/sqs/sqs-intent-queue.ts'
+import { SignedCallbackSender, StandardWebhookVerifier } from '../adapters/webhooks/standard-webhooks.ts'
+import type { IntentDeps } from '../core/intents/intent-deps.ts'
+import type { IntentQueue, IntentRepository } from '../core/intents/ports.ts'
+import type { CallbackSender, WebhookVerifier } from '../core/intents/webhook.ts'
+import type { ProviderStatsRepository } from '../core/providers/ports.ts'
+import { UnauthorizedError, ValidationError } from '../core/shared/errors.ts'
 import type { ClusterStatusRepository } from '../core/cluster/ports.ts'
 import { SqsAgentInbox } from '../adapters/sqs/sqs-agent-inbox.ts'
 import { agentToken } from './http/agent-routes.ts'
@@ -54,6 +63,9 @@ export interface Repositories {
   agentCommands?: AgentCommandRepository
   /** The agent's latest cluster report, behind the Liqo readiness gate. */
   clusterStatus?: ClusterStatusRepository
+  /** Nodes: the intents platforms submit, and what is measured and rated of providers. */
+  intents?: IntentRepository
+  providerStats?: ProviderStatsRepository
 }
 
 /** What a participant runs on: its table (or ready-made repositories) and optional injected services. */
@@ -66,7 +78,7 @@ export interface RuntimeServices {
   fetch?: typeof fetch
   sqs?: SqsConfig
   /** Replace the SQS chain and agent queues (unit tests record what is queued instead). */
-  queues?: { chain: ChainQueue; agent: AgentCommands }
+  queues?: { chain: ChainQueue; agent: AgentCommands; intent?: IntentQueue }
   /** Replace the SQS agent queue the agent API reads (unit tests). */
   agentInbox?: AgentInbox
 }
@@ -83,16 +95,20 @@ export function dynamoRepositories(table: TableContext): Repositories {
     hops: new DynamoHopRepository(table),
     agentCommands: new DynamoAgentCommandRepository(table),
     clusterStatus: new DynamoClusterStatusRepository(table),
+    intents: new DynamoIntentRepository(table),
+    providerStats: new DynamoProviderStatsRepository(table),
   }
 }
 
 export interface Participant {
   self: NodeIdentity
   app: AppDeps
-  sweep: SweepDeps & { remote: RemoteFlavourRepository[]; chain: ChainDeps }
+  sweep: SweepDeps & { remote: RemoteFlavourRepository[]; chain: ChainDeps; intents?: IntentDeps }
   discovery: DiscoveryDeps
   publish: PublishDeps
   chain: ChainDeps
+  /** Nodes: the intent API and the orchestrator its queue messages drive. */
+  intents?: IntentDeps
 }
 
 /** Wires one participant: repositories on its table (or given), injected clock and ids, use-case dependencies by role. */
@@ -106,7 +122,8 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     domain: config.domain,
     ...(config.liqoClusterId ? { liqoId: config.liqoClusterId } : {}),
   }
-  const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus } = runtime.repositories ?? dynamoRepositories(runtime.table)
+  const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus, intents, providerStats } =
+    runtime.repositories ?? dynamoRepositories(runtime.table)
   const gateway = new HttpPeerGateway(config.id, runtime.fetch)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
   const aggregator = config.role !== 'node'
@@ -134,7 +151,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     transactionTtlMs: config.transactionTtlMs,
     contractTtlMs: config.contractTtlMs,
   })
-  const queues = runtime.queues ?? sqsQueues(config, runtime.sqs)
+  const queues: { chain: ChainQueue; agent: AgentCommands; intent?: IntentQueue } = runtime.queues ?? sqsQueues(config, runtime.sqs)
   const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch)
   const chain: ChainDeps = {
     self,
@@ -153,6 +170,22 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     logger,
     settings: { hopTimeoutSeconds: config.hopTimeoutSeconds },
   }
+  const intentDeps: IntentDeps | undefined =
+    config.role === 'node' && intents && providerStats
+      ? {
+          self,
+          intents,
+          queue: queues.intent ?? new SqsIntentQueue(lazySqsSend(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {})), config.chainQueueUrl),
+          callbacks: config.intentWebhookSecret ? new SignedCallbackSender(config.intentWebhookSecret, clock, runtime.fetch) : unconfigured,
+          verifier: config.intentWebhookSecret ? new StandardWebhookVerifier(config.intentWebhookSecret, clock) : unconfigured,
+          chain: { ...chain, candidates },
+          discovery,
+          providerStats,
+          clock,
+          ids,
+          logger,
+        }
+      : undefined
   const app: AppDeps = {
     role: config.role,
     participantId: config.id,
@@ -172,20 +205,32 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     adminAuth: adminToken(config.adminToken),
     ...agentApi(config, runtime, agentCommands, { self, clock, flavours, ...(clusterStatus ? { clusterStatus } : {}) }),
     ...(clusterStatus && config.role === 'node' ? { cluster: { status: clusterStatus, clock } } : {}),
+    ...(intentDeps ? { intents: intentDeps, providerStats: { providerStats: intentDeps.providerStats } } : {}),
   }
   return {
     self,
     app,
     discovery,
-    sweep: { reservations, clock, logger, remote: aggregator ? [candidates, published] : [candidates], chain },
+    sweep: { reservations, clock, logger, remote: aggregator ? [candidates, published] : [candidates], chain, ...(intentDeps ? { intents: intentDeps } : {}) },
     chain,
+    ...(intentDeps ? { intents: intentDeps } : {}),
     publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
   }
 }
 
-function sqsQueues(config: ParticipantConfig, sqsConfig: SqsConfig | undefined): { chain: ChainQueue; agent: AgentCommands } {
+function sqsQueues(config: ParticipantConfig, sqsConfig: SqsConfig | undefined): { chain: ChainQueue; agent: AgentCommands; intent: IntentQueue } {
   const sqs = lazySqsSend(sqsConfig ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
-  return { chain: new SqsChainQueue(sqs, config.chainQueueUrl), agent: new SqsAgentCommands(sqs, config.agentQueueUrl) }
+  return { chain: new SqsChainQueue(sqs, config.chainQueueUrl), agent: new SqsAgentCommands(sqs, config.agentQueueUrl), intent: new SqsIntentQueue(sqs, config.chainQueueUrl) }
+}
+
+/** Without INTENT_WEBHOOK_SECRET no intent is accepted and no callback signed: each attempt says what to set. */
+const unconfigured: WebhookVerifier & CallbackSender = {
+  verify: () => {
+    throw new UnauthorizedError('This node accepts no intents: INTENT_WEBHOOK_SECRET is not set', { code: 'WEBHOOK_NOT_CONFIGURED' })
+  },
+  send: async () => {
+    throw new ValidationError('Callbacks cannot be signed: INTENT_WEBHOOK_SECRET is not set', { code: 'WEBHOOK_NOT_CONFIGURED' })
+  },
 }
 
 /** The agent API's dependencies when the participant has an agent queue (or a given inbox) and a place for outcomes. */

@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { ROLES } from '../core/peers/model.ts'
 import type { Role } from '../core/peers/model.ts'
+import { parseWebhookSecret } from '../adapters/webhooks/standard-webhooks.ts'
 
 const DAY_MS = 86_400_000
 
@@ -28,6 +29,17 @@ const envSchema = z.object({
   AGENT_QUEUE_URL: z.string().default(''),
   SQS_ENDPOINT: z.url().optional(),
   HOP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(30),
+  INTENT_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined || value === '') return
+      try {
+        parseWebhookSecret(value, 'INTENT_WEBHOOK_SECRET')
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be whsec_ followed by the base64 of 24 to 64 bytes' })
+      }
+    }),
 })
 
 /** Everything a participant's functions are configured with. */
@@ -59,6 +71,8 @@ export interface ParticipantConfig {
   agentQueueUrl: string
   sqsEndpoint?: string
   hopTimeoutSeconds: number
+  /** Standard Webhooks secret (`whsec_…`) platforms sign intents with, and callbacks are signed with; intents are refused without one. */
+  intentWebhookSecret?: string
 }
 
 export class ConfigError extends Error {
@@ -97,5 +111,6 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     agentQueueUrl: e.AGENT_QUEUE_URL,
     ...(e.SQS_ENDPOINT ? { sqsEndpoint: e.SQS_ENDPOINT } : {}),
     hopTimeoutSeconds: e.HOP_TIMEOUT_SECONDS,
+    ...(e.INTENT_WEBHOOK_SECRET ? { intentWebhookSecret: e.INTENT_WEBHOOK_SECRET } : {}),
   }
 }

@@ -1,6 +1,6 @@
 import { lambdaDefaults } from './lambda-defaults'
 import { agentQueue, chainQueue } from './queue-resources'
-import { agentToken } from './secrets'
+import { agentToken, intentWebhookSecret } from './secrets'
 
 /** The participant's HTTP API: every REAR and admin route is one Hono function behind API Gateway v2. */
 export const api = new sst.aws.ApiGatewayV2('ParticipantApi')
@@ -10,7 +10,7 @@ export const apiUrl = api.url
 
 export const apiFunction = new sst.aws.Function('ParticipantApiFunction', {
   handler: 'functions/lambda/participant-api.handler',
-  ...lambdaDefaults(apiUrl, [chainQueue, agentQueue, agentToken]),
+  ...lambdaDefaults(apiUrl, [chainQueue, agentQueue, agentToken, intentWebhookSecret]),
   memory: '512 MB',
   timeout: '29 seconds',
 })

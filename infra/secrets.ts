@@ -6,3 +6,6 @@ export const agentToken = new sst.Secret('AgentToken')
 
 /** Base64 kubeconfig buyers peer with, until the in-cluster agent serves it. */
 export const peeringKubeconfig = new sst.Secret('PeeringKubeconfig', '')
+
+/** Standard Webhooks secret (whsec_…) platforms sign intents with and callbacks are signed with (sst secret set IntentWebhookSecret ...); the API and the chain worker read it. */
+export const intentWebhookSecret = new sst.Secret('IntentWebhookSecret', '')

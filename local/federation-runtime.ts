@@ -27,6 +27,7 @@ import { sampleServiceFlavour } from './sample-service-flavour.ts'
 import { ensureTable } from './tables.ts'
 import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
 import { processChainBatch } from '../functions/queues/chain-batch.ts'
+import { DEV_WEBHOOK_SECRET } from '../adapters/webhooks/standard-webhooks.ts'
 import type { ParticipantQueues } from './sqs-queues.ts'
 import { ensureParticipantQueues } from './sqs-queues.ts'
 import { startPoller } from './sqs-poller.ts'
@@ -118,6 +119,7 @@ function participantEnv(
 ): Record<string, string | undefined> {
   return {
     ...options.env,
+    INTENT_WEBHOOK_SECRET: options.env?.INTENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
     REAR_ROLE: spec.role,
     PARTICIPANT_ID: spec.id,
     PARTICIPANT_DOMAIN: spec.domain,
@@ -196,7 +198,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       await ensureTable(table)
       const logger = options.logs ? new JsonLogger({ participant: spec.id, role: spec.role }) : silentLogger
       const participant = composeParticipant(config, { table, clock, logger, sqs: sqsConfig })
-      pollers.push(startPoller(sqs, queues.chain, (records) => processChainBatch(participant.chain, records)))
+      pollers.push(startPoller(sqs, queues.chain, (records) => processChainBatch(participant.chain, records, participant.intents)))
       if (spec.seller) for (const flavour of seed(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
       const sweep = () => void sweepParticipant(participant.sweep).catch((error) => logger.warn('SWEEP_FAILED', { error: String(error) }))

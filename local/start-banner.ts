@@ -39,7 +39,13 @@ export function offeredFlavours(answer: unknown): OfferedFlavour[] {
  * the fake member clusters with their kubeconfig files, and the K8Slice flavours each seller's agent
  * published from its cluster's nodes (`offered`, by participant id).
  */
-export function startBanner(federation: BannerFederation, elapsedMs: number, offered: Readonly<Record<string, readonly OfferedFlavour[]>> = {}): string {
+export function startBanner(
+  federation: BannerFederation,
+  elapsedMs: number,
+  offered: Readonly<Record<string, readonly OfferedFlavour[]>> = {},
+  intents: { devSecret?: string } = {},
+): string {
+  const buyer = federation.participants.find((p) => p.spec.role === 'node' && !p.spec.seller)
   const provider = federation.participants.find((p) => p.spec.seller)
   const pad = ''.padEnd(20)
   const withClusters = federation.participants.filter((p) => p.cluster)
@@ -76,6 +82,14 @@ export function startBanner(federation: BannerFederation, elapsedMs: number, off
       ]
     }),
     ...(provider ? [`Try: curl -sg "${provider.url}/api/v2/flavors/k8slice?filter[cpu][range][min]=2"`, ''] : []),
+    ...(buyer
+      ? [
+          `Intents: POST ${buyer.url}/intents/v1, signed as a Standard Webhook with ${intents.devSecret ? `the development secret ${intents.devSecret}` : 'your INTENT_WEBHOOK_SECRET'}`,
+          '  npm run demo                                             the seed workflow, step by step',
+          '  npm run -s rear -- intent submit cli/examples/intent.yaml  one intent, with live progress',
+          '',
+        ]
+      : []),
     'Press Ctrl+C to stop.',
     '',
   ].join('\n')

@@ -28,6 +28,8 @@ Environment:
   The configuration variables of the README (ADMIN_TOKEN, MAX_BODY_BYTES, HOP_TIMEOUT_SECONDS,
   TRANSACTION_TTL_SECONDS, CONTRACT_TTL_DAYS, PEER_TIMEOUT_MS, HOP_LIMIT, CANDIDATE_TTL_SECONDS,
   PUBLICATION_TTL_SECONDS, ...) apply to every participant; a bad value stops npm start naming it.
+  INTENT_WEBHOOK_SECRET (whsec_…) signs intents and callbacks at the nodes; without it the
+  development secret printed at start is used.
   Set per participant, so ignored when set:
 ${Object.entries(PER_PARTICIPANT_VARIABLES).map(([name, why]) => `    ${name.padEnd(22)} ${why}`).join('\n')}
 

@@ -6,6 +6,7 @@ import { stopOnShutdown } from './shutdown.ts'
 import { offeredFlavours, startBanner } from './start-banner.ts'
 import type { OfferedFlavour } from './start-banner.ts'
 import type { Federation } from './federation-runtime.ts'
+import { DEV_WEBHOOK_SECRET } from '../adapters/webhooks/standard-webhooks.ts'
 
 const progress = (message: string) => process.stderr.write(`[rear-cloud] ${message}\n`)
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   const starting = startFederation({ ...command.options, onProgress: progress })
   stopOnShutdown(async () => (await starting.catch(() => undefined))?.stop(), process, { onProgress: progress })
   const federation = await starting
-  process.stderr.write(startBanner(federation, Date.now() - started, await sellersFlavours(federation)))
+  const devSecret = process.env.INTENT_WEBHOOK_SECRET ? {} : { devSecret: DEV_WEBHOOK_SECRET }
+  process.stderr.write(startBanner(federation, Date.now() - started, await sellersFlavours(federation), devSecret))
 }
 
 /** What each seller lists at `GET /api/v2/flavors/k8slice`, as a buyer would see it; a failure only leaves it out of the banner. */

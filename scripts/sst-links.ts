@@ -5,6 +5,8 @@ export interface LinkedResources {
   /** The agent's token (the API function's link only); defaults to one derived from the admin token, never equal to it. */
   agentToken?: string
   peeringKubeconfig?: string
+  /** Standard Webhooks secret of the intent API and callbacks; empty (intents refused) by default. */
+  intentWebhookSecret?: string
   chainQueueUrl: string
   agentQueueUrl: string
 }
@@ -21,6 +23,7 @@ export function sstLinkEnvironment(links: LinkedResources): Record<string, strin
     SST_RESOURCE_AdminToken: link({ value: links.adminToken, type: 'sst.sst.Secret' }),
     SST_RESOURCE_AgentToken: link({ value: links.agentToken ?? `${links.adminToken}-agent`, type: 'sst.sst.Secret' }),
     SST_RESOURCE_PeeringKubeconfig: link({ value: links.peeringKubeconfig ?? '', type: 'sst.sst.Secret' }),
+    SST_RESOURCE_IntentWebhookSecret: link({ value: links.intentWebhookSecret ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_ChainQueue: link({ url: links.chainQueueUrl, type: 'sst.aws.Queue' }),
     SST_RESOURCE_AgentQueue: link({ url: links.agentQueueUrl, type: 'sst.aws.Queue' }),
   }

@@ -49,6 +49,7 @@ export interface StepOutcome {
 /** The participant's side of the peering: hand a step over, and say when this side is ready. */
 export interface PeeringParticipant {
   sendPeering(chainId: string, step: PeeringStep, data: PeeringData): Promise<void>
+  reportPeering(chainId: string, status: 'active' | 'error', detail?: string): Promise<void>
 }
 
 const decodeBase64 = (value: unknown) => (typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : undefined)
@@ -234,7 +235,7 @@ export class LiqoPeering {
     return { detail: `GatewayClient to ${hello.gateway.addresses.join(',')}:${hello.gateway.port}; consumer-tenant sent` }
   }
 
-  /** Configuration and key for the consumer, its Tenant; the Identity goes back, and this side is ready once connected. */
+  /** Configuration and key for the consumer, its Tenant; once connected this side is ready (seed 34–35), then the Identity goes back (36). */
   private async providerOnTenant(chainId: string, consumer: string, tenant: z.output<(typeof PEERING_DATA)['consumer-tenant']>): Promise<StepOutcome> {
     if (tenant.clusterId !== consumer) throw new PeeringRefused(`consumer-tenant from ${tenant.clusterId}, expected ${consumer}`)
     const self = await this.localClusterId()
@@ -250,9 +251,11 @@ export class LiqoPeering {
       spec: { ...tenant.tenant, clusterID: consumer },
     })
     const ready = await this.kube.waitFor<Obj>({ apiVersion: AUTHENTICATION, kind: 'Tenant', namespace, name: consumer }, 'Tenant', (o) => Boolean(o.status?.authParams && o.status?.tenantNamespace))
-    await this.handOver(chainId, consumer, 'provider-identity', { clusterId: self, authParams: ready.status!.authParams as Record<string, unknown>, tenantNamespace: String(ready.status!.tenantNamespace) })
     await this.connected(consumer)
-    return { detail: `Tenant ${namespace}/${consumer} accepted and gateway connected`, ready: true }
+    const detail = `Tenant ${namespace}/${consumer} accepted and gateway connected`
+    await this.participant.reportPeering(chainId, 'active', detail)
+    await this.handOver(chainId, consumer, 'provider-identity', { clusterId: self, authParams: ready.status!.authParams as Record<string, unknown>, tenantNamespace: String(ready.status!.tenantNamespace) })
+    return { detail: `${detail}; provider-identity sent` }
   }
 
   /** The control-plane Identity, the connection, then the contract's ResourceSlice and its virtual node. */

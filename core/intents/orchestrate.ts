@@ -252,7 +252,7 @@ const STEPS: Record<OrchestratorStep, StepHandler> = {
     }
     const { runnerUp: _was, ...updated } = updateAttempt(current, best.operationId!, { outcome: 'purchasing' })
     const buying: Intent = { ...updated, ...chooseBought(current, best), operationId: best.operationId! }
-    return { ...go(at(deps, buying, now, 26, `PURCHASE_FLAVOUR sent for operation ${best.operationId}`), 'await-purchased'), after }
+    return { ...go(at(deps, buying, now, 25, `reserved; PURCHASE_FLAVOUR sent for operation ${best.operationId}`), 'await-purchased'), after }
   },
 
   /** Seed steps 26–30: the purchase hop by hop; purchased = every hop's contract and this node's VirtualNode allocation. */
@@ -283,11 +283,11 @@ const STEPS: Record<OrchestratorStep, StepHandler> = {
   async 'await-peering'(deps, intent, now) {
     const attempt = intent.attempts.find((a) => a.operationId === intent.operationId)!
     const hop = await deps.chain.hops.get(intent.operationId!)
-    if (!hop || hop.state !== 'purchased') return failed(intent, { step: 35, code: 'CONTRACT_ENDED', reason: `operation ${intent.operationId} is ${hop?.state ?? 'gone'} before its peering was active` })
-    if (hop.peering?.status === 'error') return failed(intent, { step: 35, code: 'PEERING_FAILED', reason: hop.peering.detail ?? 'the agent reported a peering error' })
+    if (!hop || hop.state !== 'purchased') return failed(intent, { step: 38, code: 'CONTRACT_ENDED', reason: `operation ${intent.operationId} is ${hop?.state ?? 'gone'} before its peering was active` })
+    if (hop.peering?.status === 'error') return failed(intent, { step: 38, code: 'PEERING_FAILED', reason: hop.peering.detail ?? 'the agent reported a peering error' })
     if (hop.peering?.status !== 'active') return wait(intent)
     const peeringMs = Math.max(0, hop.peering.at.getTime() - (attempt.purchasedAt ?? now).getTime())
-    const active = at(deps, intent, now, 35, `peering active: VirtualNode allocation ${intent.allocationId ?? ''} active, virtual node Ready (${peeringMs} ms after the purchase)`.replace('  ', ' '))
+    const active = at(deps, intent, now, 38, `peering active: VirtualNode allocation ${intent.allocationId ?? ''} active, virtual node Ready (${peeringMs} ms after the purchase)`.replace('  ', ' '))
     const after = [() => deps.providerStats.recordPeering(attempt.providerId, peeringMs, now)]
     if (intent.action === 'peer') return { ...solved(at(deps, active, now, 39, 'Discovery, Reservation and Peering over')), after }
     return { ...go(at(deps, active, now, 39, 'Discovery, Reservation and Peering over: back to the Node Orchestrator'), 'deploy'), after }

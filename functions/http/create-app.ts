@@ -24,6 +24,10 @@ import { agentChainRoutes } from './agent-chain-routes.ts'
 import type { ClusterStatusRepository } from '../../core/cluster/ports.ts'
 import type { Clock } from '../../core/shared/ports.ts'
 import { PEERING_ROUTES, liqoGate } from './liqo-gate.ts'
+import type { IntentDeps } from '../../core/intents/intent-deps.ts'
+import { intentRoutes } from './intent-routes.ts'
+import type { ProviderStatsRouteDeps } from './provider-stats-routes.ts'
+import { providerStatsRoutes } from './provider-stats-routes.ts'
 
 export interface AppDeps {
   role: Role
@@ -45,6 +49,10 @@ export interface AppDeps {
   agent?: AgentDeps
   /** Guards the agent API with the agent's own token (never the admin token). */
   agentAuth?: AuthMiddleware
+  /** Nodes: the intent webhook and status API. */
+  intents?: IntentDeps
+  /** Nodes: what is measured and rated of providers. */
+  providerStats?: ProviderStatsRouteDeps
   /** Nodes with an agent: calls that lead to peering answer 503 while its cluster's Liqo is not ready. */
   cluster?: { status: ClusterStatusRepository; clock: Clock }
   /** Fields the runtime adds to every log line of a request (Lambda: `awsRequestId`, `coldStart`). */
@@ -76,6 +84,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', peerAdminRoutes(deps.peers))
   if (deps.agent) app.route('/', agentRoutes(deps.agent))
   if (deps.agent && deps.role === 'node') app.route('/', agentChainRoutes(deps.chain))
+  if (deps.intents) app.route('/', intentRoutes(deps.intents))
+  if (deps.providerStats) app.route('/', providerStatsRoutes(deps.providerStats))
   let document: Promise<object> | undefined
   app.get('/openapi.json', async (c) => {
     document ??= import('./openapi/openapi-document.ts').then(({ buildOpenApiDocument }) =>

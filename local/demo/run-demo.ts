@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { DEV_WEBHOOK_SECRET, signWebhook } from '../../adapters/webhooks/standard-webhooks.ts'
-import type { HopView, IntentView, TraceLine } from './seed-trace.ts'
+import type { HopView, IntentView, LearntView, TraceLine } from './seed-trace.ts'
 import { lineKey, seedTrace } from './seed-trace.ts'
 
 /** The intent the demo submits: a small K8Slice in Italy, bought, peered, and a two-pod web server deployed on it. */
@@ -44,6 +44,8 @@ export interface DemoResult {
 }
 
 const FINAL = new Set(['Solved', 'Failed', 'TimedOut'])
+/** The supernodes' part of discovery (10–14) is read once the chosen flavour is known, so step 16 waits for it. */
+const DISCOVERY_ANSWERED = 16
 
 /**
  * The seed workflow, run for real: submits one intent at the consumer node, signed as a platform's
@@ -63,19 +65,23 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   }
   const { id } = (await submitted.json()) as { id: string }
   const seen = new Set<string>()
+  /** Steps already shown: another record of one of them, arriving late, is not shown out of order. */
+  const steps = new Set<number>()
   const printed: TraceLine[] = []
   const deadline = Date.now() + (options.timeoutMs ?? 360_000)
   let printedUpTo = 0
   for (;;) {
     const intent = (await (await get(`${consumerUrl}/intents/v1/${id}`)).json()) as IntentView
     const hops = await hopViews(get, options, intent)
-    const lines = seedTrace(intent, hops)
+    const lines = seedTrace(intent, hops, await learntViews(get, options, intent))
     const final = FINAL.has(intent.phase)
     for (const line of lines) {
+      if (!final && !intent.chosen && line.step >= DISCOVERY_ANSWERED) break
       const key = lineKey(line)
       if (seen.has(key)) continue
-      if (!final && line.step < printedUpTo) continue
       seen.add(key)
+      if (line.step < printedUpTo && steps.has(line.step)) continue
+      steps.add(line.step)
       printed.push(line)
       printedUpTo = Math.max(printedUpTo, line.step)
       options.onLine(line)
@@ -87,6 +93,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     if (Date.now() > deadline) return { ok: false, phase: intent.phase, lines: printed, failure: { step: printedUpTo, reason: 'the demo gave up waiting' } }
     await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 250))
   }
+}
+
+/** The supernodes' records of the chosen flavour: the first relay's candidate, the provider's supernode's publication. */
+async function learntViews(get: typeof fetch, options: DemoOptions, intent: IntentView): Promise<LearntView[]> {
+  const route = intent.chosen?.route ?? []
+  const flavour = intent.chosen?.flavourId
+  if (!flavour || route.length < 3) return []
+  const read = async (participant: string, kind: LearntView['kind']): Promise<LearntView[]> => {
+    const url = options.urls[participant]
+    if (!url) return []
+    const response = await get(`${url}/admin/v1/${kind}?limit=200`)
+    if (!response.ok) return []
+    const { entries } = (await response.json()) as { entries: Omit<LearntView, 'participant' | 'kind'>[] }
+    return entries.filter((e) => e.flavorID === flavour).map((e) => ({ ...e, participant, kind }))
+  }
+  return [...(await read(route[0]!, 'candidates')), ...(await read(route.at(-2)!, 'publications'))]
 }
 
 async function hopViews(get: typeof fetch, options: DemoOptions, intent: IntentView): Promise<HopView[]> {

@@ -1,3 +1,6 @@
+import { InMemoryIntentQueue, InMemoryIntents } from './in-memory-intents.ts'
+import { InMemoryProviderStatsRepository } from './in-memory-provider-stats.ts'
+import { DEV_WEBHOOK_SECRET } from '../../adapters/webhooks/standard-webhooks.ts'
 import type { ChainMessage } from '../../core/chain/model.ts'
 import type { AgentCommandBody } from '../../core/cluster/cluster-commands.ts'
 import type { Flavour } from '../../core/flavours/model.ts'
@@ -50,6 +53,9 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
   const agentInbox = new InMemoryAgentInbox()
   const agentRecords = new InMemoryAgentCommandRecords()
   const clusterStatus = new InMemoryClusterStatus()
+  const intents = new InMemoryIntents()
+  const intentQueue = new InMemoryIntentQueue()
+  const providerStats = new InMemoryProviderStatsRepository()
   const queued: { message: ChainMessage; delaySeconds?: number }[] = []
   const commands: AgentCommandBody[] = []
   const config = loadConfig({
@@ -60,6 +66,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
     TABLE_NAME: 'in-memory',
     LIQO_CLUSTER_ID: 'liqo-provider',
     PEERING_KUBECONFIG: 'cHJvdmlkZXIta3ViZWNvbmZpZw==',
+    INTENT_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
     ...options.env,
   })
   const participant = composeParticipant(config, {
@@ -73,11 +80,14 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
       hops,
       agentCommands: agentRecords,
       clusterStatus,
+      intents,
+      providerStats,
     },
     agentInbox,
     queues: {
       chain: { enqueue: async (message, delaySeconds) => void queued.push({ message, ...(delaySeconds === undefined ? {} : { delaySeconds }) }) },
       agent: { send: async (command) => void commands.push(command) },
+      intent: intentQueue,
     },
     clock,
     ids,
@@ -98,7 +108,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
     }
     return { status: res.status, headers: res.headers, text, body: parsed }
   }
-  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands, agentInbox, agentRecords, clusterStatus }
+  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands, agentInbox, agentRecords, clusterStatus, intents, intentQueue, providerStats }
 }
 
 export type InMemoryParticipant = Awaited<ReturnType<typeof createInMemoryParticipant>>

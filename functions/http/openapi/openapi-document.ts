@@ -4,6 +4,8 @@ import { registerAdminDocs } from './admin-docs.ts'
 import { registerAgentDocs } from './agent-docs.ts'
 import { registerProviderDocs } from './provider-docs.ts'
 import { registerFederationDocs } from './federation-docs.ts'
+import { registerIntentDocs } from './intent-docs.ts'
+import { registerProviderStatsDocs } from './provider-stats-docs.ts'
 
 export interface DocumentInfo {
   title: string
@@ -29,6 +31,10 @@ export function buildOpenApiDocument({ role, ...info }: DocumentInfo): object {
   registerFederationDocs(registry, role)
   registerAdminDocs(registry)
   registerAgentDocs(registry, role)
+  if (role === 'node') {
+    registerIntentDocs(registry)
+    registerProviderStatsDocs(registry)
+  }
   registry.registerComponent('securitySchemes', ADMIN_SCHEME, {
     type: 'http',
     scheme: 'bearer',

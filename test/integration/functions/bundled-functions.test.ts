@@ -91,7 +91,7 @@ describe('bundled functions', () => {
 
   it('run the cron bundles against the table', async () => {
     const { invoke } = await setup()
-    expect(await invoke('expiry-sweeper', {})).toEqual({ released: 0, dropped: 0, chains: { expired: 0, drained: 0, failed: 0 } })
+    expect(await invoke('expiry-sweeper', {})).toEqual({ released: 0, dropped: 0, chains: { expired: 0, drained: 0, failed: 0 }, intents: 0 })
     expect(await invoke('flavour-publisher', {})).toMatchObject({ failed: [] })
   })
 

@@ -34,7 +34,7 @@ describe(handleIntentMessage.name, () => {
     expect(bought).toMatchObject({ phase: 'Solved', operationId: expect.any(String), contractId: expect.any(String), allocationId: expect.any(String) })
     expect(bought.attempts).toEqual([expect.objectContaining({ providerId: 'provider-cheap', outcome: 'purchased' })])
     expect(network.participants.get('provider-cheap')!.store.contracts.size).toBe(1)
-    expect(steps(bought).slice(-5)).toEqual([19, 25, 26, 29, 30])
+    expect(steps(bought).slice(-5)).toEqual([19, 25, 25, 29, 30])
     expect(await providerStats.get('provider-cheap')).toMatchObject({ chains: 1, successes: 1 })
   })
 
@@ -44,7 +44,7 @@ describe(handleIntentMessage.name, () => {
     await run()
     const { body: status } = await request('GET', `/intents/v1/${body.id}`)
     expect(status).toMatchObject({ phase: 'Solved', workload: { name: 'web', phase: 'running', readyPods: 2, totalPods: 2, node: `rear-${status.operationId}` } })
-    expect(steps(status).slice(-7)).toEqual([29, 30, 31, 35, 39, 40, 41])
+    expect(steps(status).slice(-7)).toEqual([29, 30, 31, 38, 39, 40, 41])
     expect(consumer.commands.map((c) => c.command)).toContain('DEPLOY_WORKLOAD')
     expect(await providerStats.get('provider-cheap')).toMatchObject({ peerings: 1 })
   })
