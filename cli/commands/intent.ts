@@ -62,7 +62,7 @@ function sign(secret: string, id: string, now: Date, body: string) {
 /** The human summary of an intent status: phase, choice and why, chain, workload, failure. */
 export function intentSummary(status: unknown, withTimeline: boolean): string {
   const lines = [`intent ${text(at(status, 'id'))}  ${text(at(status, 'phase'))}  (action ${text(at(status, 'action'))})`]
-  const field = (name: string, value: string) => value && lines.push(`  ${name.padEnd(10)}${value}`)
+  const field = (name: string, value: string) => value && lines.push(`  ${name.padEnd(11)}${value}`)
   field('created', text(at(status, 'createdAt')))
   field('deadline', text(at(status, 'deadline')))
   const choice = (name: string, c: unknown) => {

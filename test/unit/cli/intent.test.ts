@@ -228,7 +228,7 @@ describe('rear intent submit', () => {
 
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(`rear: intent intent-1 ${phase} at step 19 (NO_CANDIDATE): every candidate failed`)
-    expect(run.stdout).toContain('failure   step 19 NO_CANDIDATE: every candidate failed')
+    expect(run.stdout).toContain('failure    step 19 NO_CANDIDATE: every candidate failed')
   })
 
   it('rides out a few unreachable polls, and exits 4 when they go on', async () => {
