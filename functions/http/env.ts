@@ -5,5 +5,7 @@ export interface AppEnv {
   Variables: {
     logger: Logger
     correlationId: string
+    /** Who made this request, as the signature middleware established it. */
+    caller?: { kind: 'peer' | 'agent'; id: string; keyId: string } | { kind: 'unsigned'; reason: 'loopback' | 'legacy-peer'; id?: string }
   }
 }
