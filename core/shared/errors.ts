@@ -56,8 +56,8 @@ export class UnauthorizedError extends RearError {
 
 export class ForbiddenError extends RearError {
   readonly kind = 'forbidden'
-  constructor(message = 'Forbidden', options: RearErrorOptions = {}) {
-    super('FORBIDDEN', message, options)
+  constructor(message = 'Forbidden', options: RearErrorOptions & { code?: string } = {}) {
+    super(options.code ?? 'FORBIDDEN', message, options)
   }
 }
 
