@@ -1,0 +1,20 @@
+import type { PeerRepository } from '../peers/ports.ts'
+import { AGENT_KEY_OWNER, findKey, splitKeyId } from './keys.ts'
+import type { KeyResolver, PublicJwk } from './ports.ts'
+
+/**
+ * The keys a participant accepts on one route group: registered peers' keys (`<peerId>#<kid>`) on
+ * `/api` and `/rear`, its own agent's keys (`agent#<kid>`) on `/agent`. A key of the other kind is unknown there.
+ */
+export function registryKeys(deps: { peers: PeerRepository; agentKeys: readonly PublicJwk[]; selfId: string }, accept: 'peer' | 'agent'): KeyResolver {
+  return {
+    async resolve(keyId) {
+      const parts = splitKeyId(keyId)
+      if (!parts) return undefined
+      if (accept === 'agent') return parts.owner === AGENT_KEY_OWNER ? findKey(deps.agentKeys, keyId, parts.kid, { kind: 'agent', id: deps.selfId }) : undefined
+      if (parts.owner === AGENT_KEY_OWNER || parts.owner === deps.selfId) return undefined
+      const peer = await deps.peers.get(parts.owner)
+      return peer ? findKey(peer.publicKeys ?? [], keyId, parts.kid, { kind: 'peer', id: peer.id }) : undefined
+    },
+  }
+}
