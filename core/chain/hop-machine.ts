@@ -303,7 +303,7 @@ const soldHere: Handler<'SOLD'> = (hop, event, ctx) => {
   return {
     hop: moveTo({ ...hop, contractId: contract.id, remoteClusterId: contract.buyerClusterId }, 'purchased', ctx, 'PURCHASED', contract.id),
     commands: [
-      ...toUpstream(hop, ctx, { type: 'PURCHASE_OK', contractId: contract.id, contract }),
+      ...toUpstream(hop, ctx, { type: 'PURCHASE_OK', contractId: contract.id, contract, ...(hop.transactionId ? { transactionId: hop.transactionId } : {}) }),
       ...deployVirtualRouter(hop, ctx, contract, contract.id),
       { kind: 'record', effects: { networkEvent: netEvent } },
     ],
@@ -332,7 +332,8 @@ const purchasedDownstream: Handler<'PURCHASE_OK'> = (hop, event, ctx) => {
     next = note({ ...next, allocationId: allocation.id }, ctx, 'VIRTUAL_NODE_ALLOCATED', allocation.id)
     commands.push({ kind: 'record', effects: { networkEvent: netEvent, allocation, ...(contract ? { contract } : {}) } })
   } else {
-    commands.push({ kind: 'record', effects: { networkEvent: netEvent, ...(contract ? { contract } : {}) } }, ...toUpstream(hop, ctx, { type: 'PURCHASE_OK', contractId, ...(event.contract ? { contract: event.contract } : {}) }))
+    const answer: ChainPayload = { type: 'PURCHASE_OK', contractId, ...(hop.transactionId ? { transactionId: hop.transactionId } : {}), ...(event.contract ? { contract: event.contract } : {}) }
+    commands.push({ kind: 'record', effects: { networkEvent: netEvent, ...(contract ? { contract } : {}) } }, ...toUpstream(hop, ctx, answer))
   }
   return { hop: next, commands }
 }
@@ -435,7 +436,7 @@ export const HOP_TABLE: readonly Row[] = [
   row('reserved', 'DEADLINE', ALL, ['released'], 'the reservation expired: RELEASE downstream; provider: give back the hold', reservationExpired),
   row('purchasing', 'SOLD', ['provider'], ['purchased'], 'PURCHASE_OK upstream, Network Manager event', soldHere),
   row('purchasing', 'REFUSED', ALL, ['failed'], 'refused here, by a Go provider, or downstream unreachable: PURCHASE_FAIL upstream', refused('purchase')),
-  row('purchasing', 'PURCHASE_OK', ABOVE_PROVIDER, ['purchased'], 'own contract; relay: PURCHASE_OK upstream; origin: VirtualNode allocation; forget the sold flavour', purchasedDownstream),
+  row('purchasing', 'PURCHASE_OK', ABOVE_PROVIDER, ['purchased'], 'only naming the transaction downstream reserved: own contract; relay: PURCHASE_OK upstream; origin: VirtualNode allocation; forget the sold flavour', purchasedDownstream),
   row('purchasing', 'PURCHASE_FAIL', ABOVE_PROVIDER, ['failed'], 'PURCHASE_FAIL upstream', downstreamFailed('purchase')),
   row('purchasing', 'RELEASE', ['relay'], ['released'], 'RELEASE downstream (the origin gave up)', releasedByUpstream),
   row('purchasing', 'DEADLINE', ALL, ['failed'], 'HOP_TIMEOUT: PURCHASE_FAIL upstream, RELEASE downstream', deadlinePassed('purchase')),
@@ -483,8 +484,18 @@ function admit(hop: Hop | undefined, event: HopEvent, ctx: DecideContext): HopEv
       return expected !== undefined && event.from === expected ? event : undefined
     }
     default:
-      return hop && hasDownstream(hop) && event.from === hop.downstream ? event : undefined
+      return hop && hasDownstream(hop) && event.from === hop.downstream && !answerMismatch(hop, event) ? event : undefined
   }
+}
+
+/**
+ * Why an answer from downstream is not about this hop's transaction: a PURCHASE_OK must name the
+ * transaction that downstream's RESERVE_OK gave this hop (older senders name none and are let through).
+ */
+export function answerMismatch(hop: Hop | undefined, event: HopEvent): string | undefined {
+  if (!hop || event.type !== 'PURCHASE_OK' || event.transactionId === undefined) return undefined
+  const held = 'downstreamTransactionId' in hop ? hop.downstreamTransactionId : undefined
+  return event.transactionId === held ? undefined : `PURCHASE_OK for transaction ${event.transactionId}, but this hop holds ${held ?? 'none'} downstream`
 }
 
 /**

@@ -24,8 +24,11 @@ export type ChainPayload =
   | { type: 'RESERVE_OK'; transactionId: string; expiresAt: Date }
   | { type: 'RESERVE_FAIL'; failure: ChainFailure }
   | { type: 'PURCHASE' }
-  /** `contract` is the provider's contract; absent only when a FLUIDOS Go provider confirmed a sale without repeating it. */
-  | { type: 'PURCHASE_OK'; contractId: string; contract?: Contract }
+  /**
+   * `contract` is the provider's contract; absent only when a FLUIDOS Go provider confirmed a sale without repeating it.
+   * `transactionId` is the sender's transaction, the one its RESERVE_OK named (absent from older senders).
+   */
+  | { type: 'PURCHASE_OK'; contractId: string; contract?: Contract; transactionId?: string }
   | { type: 'PURCHASE_FAIL'; failure: ChainFailure }
   | { type: 'RELEASE'; reason: string }
   | { type: 'TIMEOUT'; phase: Phase }

@@ -6,7 +6,7 @@ import { undoPurchase } from '../contracts/undo-purchase.ts'
 import type { Peer } from '../peers/model.ts'
 import type { ChainDeps } from './chain-deps.ts'
 import type { DecideContext } from './hop-machine.ts'
-import { decide } from './hop-machine.ts'
+import { answerMismatch, decide } from './hop-machine.ts'
 import type { ChainFailure, ChainMessage, GoCall, Hop, HopCommand, HopEvent, OutboxEntry } from './model.ts'
 import { MAX_REASON, hasDownstream, hasUpstream, isForward, isGoCall, isOutboxEntry } from './model.ts'
 import type { HopEffects } from './ports.ts'
@@ -118,6 +118,8 @@ export async function applyEvent(deps: ChainDeps, chainId: string, event: HopEve
     const stored = await deps.hops.get(chainId)
     const outcome = await settle(deps, stored, event)
     if (!outcome) {
+      const mismatch = answerMismatch(stored, event)
+      if (mismatch) deps.logger.warn('CHAIN_ANSWER_MISMATCH', { chainId, event: event.type, ...('from' in event ? { from: event.from } : {}), detail: mismatch })
       if (!stored || !settles || !stored.outbox.some((e) => e.kind === settles)) return stored
       const cleared = { ...withoutGoCall(stored, settles), version: stored.version + 1 }
       await deps.hops.save(cleared, stored.version)

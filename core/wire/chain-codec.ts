@@ -25,7 +25,7 @@ const payloadWire = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('RESERVE_OK'), transactionID: id, expirationTime: timestampString }),
   z.strictObject({ type: z.literal('RESERVE_FAIL'), failure: failureWire }),
   z.strictObject({ type: z.literal('PURCHASE') }),
-  z.strictObject({ type: z.literal('PURCHASE_OK'), contractID: id, contract: z.unknown().optional() }),
+  z.strictObject({ type: z.literal('PURCHASE_OK'), contractID: id, transactionID: id.optional(), contract: z.unknown().optional() }),
   z.strictObject({ type: z.literal('PURCHASE_FAIL'), failure: failureWire }),
   z.strictObject({ type: z.literal('RELEASE'), reason: wireText(MAX_REASON) }),
   z.strictObject({ type: z.literal('TIMEOUT'), phase: z.enum(['reserve', 'purchase']) }),
@@ -57,7 +57,12 @@ function payloadFromWire(wire: z.output<typeof payloadWire>, sentAt: Date): Chai
     case 'RESERVE_OK':
       return { type: 'RESERVE_OK', transactionId: wire.transactionID, expiresAt: wire.expirationTime }
     case 'PURCHASE_OK':
-      return { type: 'PURCHASE_OK', contractId: wire.contractID, ...(wire.contract === undefined ? {} : { contract: contractFromWire(wire.contract, sentAt) }) }
+      return {
+        type: 'PURCHASE_OK',
+        contractId: wire.contractID,
+        ...(wire.transactionID === undefined ? {} : { transactionId: wire.transactionID }),
+        ...(wire.contract === undefined ? {} : { contract: contractFromWire(wire.contract, sentAt) }),
+      }
     default:
       return wire
   }
@@ -76,7 +81,12 @@ function payloadToWire(payload: ChainPayload): z.input<typeof payloadWire> {
     case 'RESERVE_OK':
       return { type: 'RESERVE_OK', transactionID: payload.transactionId, expirationTime: payload.expiresAt.toISOString() }
     case 'PURCHASE_OK':
-      return { type: 'PURCHASE_OK', contractID: payload.contractId, ...(payload.contract ? { contract: contractToWire(payload.contract) } : {}) }
+      return {
+        type: 'PURCHASE_OK',
+        contractID: payload.contractId,
+        ...(payload.transactionId ? { transactionID: payload.transactionId } : {}),
+        ...(payload.contract ? { contract: contractToWire(payload.contract) } : {}),
+      }
     default:
       return payload
   }

@@ -8,6 +8,7 @@ import { chainMessageFromWire } from '../../core/wire/chain-codec.ts'
 import { configurationFromWire } from '../../core/wire/configuration-codec.ts'
 import { operationRequestWire } from '../../core/wire/operation-codec.ts'
 import { decodeWith, jsonValue } from '../../core/wire/wire-object.ts'
+import { authorizeChainSender } from '../../core/security/authorize.ts'
 import * as z from 'zod'
 import type { WorkloadStatus } from '../../core/chain/model.ts'
 import { deployWorkload, removeWorkload } from '../../core/chain/cluster-work.ts'
@@ -70,6 +71,7 @@ export function chainRoutes(deps: ChainDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.post('/rear/v1/chain/messages', async (c) => {
     const message = chainMessageFromWire(await readJson(c))
+    authorizeChainSender(c.get('caller'), message.from)
     if (message.to !== deps.self.id) throw new ValidationError(`Message ${message.id} is for ${message.to}, not ${deps.self.id}`, { code: 'WRONG_RECIPIENT' })
     if (message.payload.type === 'TIMEOUT') throw new ValidationError('TIMEOUT messages are internal', { code: 'INVALID_BODY' })
     await deps.queue.enqueue(message)

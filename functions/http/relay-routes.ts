@@ -5,6 +5,7 @@ import type { AcceptPublicationDeps } from '../../core/discovery/accept-publicat
 import { acceptPublication } from '../../core/discovery/accept-publication.ts'
 import { relayAnswerToWire, relayRequestFromWire } from '../../core/wire/relay-codec.ts'
 import { publicationFromWire } from '../../core/wire/publication-codec.ts'
+import { authorizePublisher } from '../../core/security/authorize.ts'
 import type { AppEnv } from './env.ts'
 import { idParam, methodNotAllowed, readJson } from './middleware.ts'
 
@@ -26,12 +27,15 @@ export function publicationRoutes(deps: AcceptPublicationDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.put('/rear/v1/publications/:publisherId', async (c) => {
     const publisherId = idParam(c, 'publisherId')
+    authorizePublisher(c.get('caller'), publisherId)
     const { flavours, part } = publicationFromWire(await readJson(c))
     const result = await acceptPublication({ ...deps, logger: c.get('logger') }, publisherId, flavours, part)
     return c.json({ accepted: result.accepted, withdrawn: result.withdrawn, complete: result.complete, expiresAt: result.expiresAt.toISOString() })
   })
   app.delete('/rear/v1/publications/:publisherId', async (c) => {
-    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, idParam(c, 'publisherId'), [])
+    const publisherId = idParam(c, 'publisherId')
+    authorizePublisher(c.get('caller'), publisherId)
+    const result = await acceptPublication({ ...deps, logger: c.get('logger') }, publisherId, [])
     return c.json({ accepted: 0, withdrawn: result.withdrawn })
   })
   app.all('/rear/v1/publications/:publisherId', methodNotAllowed(['PUT', 'DELETE']))
