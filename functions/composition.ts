@@ -48,6 +48,14 @@ import { UnauthorizedError, ValidationError } from '../core/shared/errors.ts'
 import type { ClusterStatusRepository } from '../core/cluster/ports.ts'
 import { SqsAgentInbox } from '../adapters/sqs/sqs-agent-inbox.ts'
 import { agentToken } from './http/agent-routes.ts'
+import type { KeyRing, NonceStore, RequestSigner } from '../core/security/ports.ts'
+import { keyIdOf } from '../core/security/keys.ts'
+import { registryKeys } from '../core/security/resolve-keys.ts'
+import { HttpMessageSigner, HttpMessageVerifier } from '../adapters/security/http-signatures.ts'
+import { InMemoryNonceStore } from '../adapters/security/in-memory-nonce-store.ts'
+import { DynamoNonceStore } from '../adapters/dynamo/dynamo-nonce-store.ts'
+import { agentSignatureAndToken, signatureAuth } from './http/signature-auth.ts'
+import type { AuthMiddleware } from './http/middleware.ts'
 import type { AgentDeps } from './http/agent-routes.ts'
 
 /** The participant's storage ports: DynamoDB repositories on its table, or in-memory fakes in unit tests. */
@@ -81,6 +89,8 @@ export interface RuntimeServices {
   queues?: { chain: ChainQueue; agent: AgentCommands; intent?: IntentQueue }
   /** Replace the SQS agent queue the agent API reads (unit tests). */
   agentInbox?: AgentInbox
+  /** Where seen signature nonces are kept; by default on the participant's table (in memory with given repositories). */
+  nonces?: NonceStore
 }
 
 /** Every repository on one participant table, the single-table layout of docs/architecture.md. */
@@ -109,6 +119,8 @@ export interface Participant {
   chain: ChainDeps
   /** Nodes: the intent API and the orchestrator its queue messages drive. */
   intents?: IntentDeps
+  /** Its signing keys, whose public half `GET /.well-known/rear-keys` serves (`keyRoutes`). */
+  keys?: KeyRing
 }
 
 /** Wires one participant: repositories on its table (or given), injected clock and ids, use-case dependencies by role. */
@@ -124,7 +136,8 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   }
   const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus, intents, providerStats } =
     runtime.repositories ?? dynamoRepositories(runtime.table)
-  const gateway = new HttpPeerGateway(config.id, runtime.fetch)
+  const signer = requestSigner(config, clock, logger)
+  const gateway = new HttpPeerGateway(config.id, runtime.fetch, signer)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
   const aggregator = config.role !== 'node'
   const discovery: DiscoveryDeps = {
@@ -152,7 +165,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     contractTtlMs: config.contractTtlMs,
   })
   const queues: { chain: ChainQueue; agent: AgentCommands; intent?: IntentQueue } = runtime.queues ?? sqsQueues(config, runtime.sqs)
-  const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch)
+  const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch, signer)
   const chain: ChainDeps = {
     self,
     ...(config.publicUrl ? { selfUrl: config.publicUrl } : {}),
@@ -186,6 +199,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
           logger,
         }
       : undefined
+  const auth = config.signingKeys ? signatureGuards(config, runtime, peers, clock, logger) : undefined
   const app: AppDeps = {
     role: config.role,
     participantId: config.id,
@@ -203,7 +217,8 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     ...(aggregator ? { publication } : {}),
     chain: { ...chain, candidates },
     adminAuth: adminToken(config.adminToken),
-    ...agentApi(config, runtime, agentCommands, { self, clock, flavours, ...(clusterStatus ? { clusterStatus } : {}) }),
+    ...(auth ? { peerAuth: auth.peer } : {}),
+    ...agentApi(config, runtime, agentCommands, { self, clock, flavours, ...(clusterStatus ? { clusterStatus } : {}) }, auth?.agent),
     ...(clusterStatus && config.role === 'node' ? { cluster: { status: clusterStatus, clock } } : {}),
     ...(intentDeps ? { intents: intentDeps, providerStats: { providerStats: intentDeps.providerStats } } : {}),
   }
@@ -214,6 +229,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     sweep: { reservations, clock, logger, remote: aggregator ? [candidates, published] : [candidates], chain, ...(intentDeps ? { intents: intentDeps } : {}) },
     chain,
     ...(intentDeps ? { intents: intentDeps } : {}),
+    ...(config.signingKeys ? { keys: config.signingKeys } : {}),
     publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
   }
 }
@@ -239,9 +255,39 @@ function agentApi(
   runtime: Runtime,
   records: AgentCommandRepository | undefined,
   base: Pick<AgentDeps, 'self' | 'clock' | 'flavours' | 'clusterStatus'>,
+  agentSignature?: AuthMiddleware,
 ): Pick<AppDeps, 'agent' | 'agentAuth'> {
   const inbox =
     runtime.agentInbox ?? (config.agentQueueUrl ? new SqsAgentInbox(runtime.sqs ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}), config.agentQueueUrl) : undefined)
   if (!inbox || !records) return {}
-  return { agent: { ...base, inbox, records, progressExtensionSeconds: PROGRESS_EXTENSION_SECONDS }, agentAuth: agentToken(config.agentToken) }
+  return { agent: { ...base, inbox, records, progressExtensionSeconds: PROGRESS_EXTENSION_SECONDS }, agentAuth: agentSignature ? agentSignatureAndToken(agentSignature, agentToken(config.agentToken)) : agentToken(config.agentToken) }
+}
+
+let warnedUnsigned = false
+
+/** Signs with the current key of `SIGNING_KEYS`; without it calls go unsigned, as FLUIDOS does, said once per process. */
+function requestSigner(config: ParticipantConfig, clock: Clock, logger: Logger): RequestSigner | undefined {
+  if (config.signingKeys) return new HttpMessageSigner(keyIdOf(config.id, config.signingKeys.current), config.signingKeys.current, clock)
+  if (!warnedUnsigned) logger.warn('REQUESTS_UNSIGNED', { reason: 'SIGNING_KEYS is not set: calls to peers are not signed and calls from them are not verified' })
+  warnedUnsigned = true
+  return undefined
+}
+
+/**
+ * With keys, `/api` and `/rear` take only calls signed by a registered peer, `/agent` only those signed by
+ * this participant's agent (its token too when set); unsigned ones as `signatureAuth` allows. Without
+ * AGENT_PUBLIC_KEYS the agent API keeps its token alone.
+ */
+function signatureGuards(config: ParticipantConfig, runtime: Runtime, peers: PeerRepository, clock: Clock, logger: Logger): { peer: AuthMiddleware; agent?: AuthMiddleware } {
+  const nonces = runtime.nonces ?? (runtime.table ? new DynamoNonceStore(runtime.table, () => clock.now()) : new InMemoryNonceStore(() => clock.now()))
+  const keys = { peers, agentKeys: config.agentPublicKeys, selfId: config.id }
+  const guard = (accept: 'peer' | 'agent') =>
+    signatureAuth({
+      verifier: new HttpMessageVerifier({ keys: registryKeys(keys, accept), nonces, clock }),
+      peers,
+      localLoopback: config.localUnsignedLoopback,
+      logger,
+      ...(config.publicUrl ? { selfUrl: config.publicUrl } : {}),
+    })
+  return { peer: guard('peer'), ...(config.agentPublicKeys.length ? { agent: guard('agent') } : {}) }
 }

@@ -2,6 +2,9 @@ import * as z from 'zod'
 import { ROLES } from '../core/peers/model.ts'
 import type { Role } from '../core/peers/model.ts'
 import { parseWebhookSecret } from '../adapters/webhooks/standard-webhooks.ts'
+import { parseKeyRing, parsePublicKeys } from '../core/security/keys.ts'
+import type { KeyRing, PublicJwk } from '../core/security/ports.ts'
+import { isRearError } from '../core/shared/errors.ts'
 
 const DAY_MS = 86_400_000
 
@@ -40,7 +43,22 @@ const envSchema = z.object({
         ctx.addIssue({ code: 'custom', message: 'must be whsec_ followed by the base64 of 24 to 64 bytes' })
       }
     }),
+  SIGNING_KEYS: z.string().optional().superRefine(checked(parseKeyRing)),
+  AGENT_PUBLIC_KEYS: z.string().optional().superRefine(checked(parsePublicKeys)),
+  LOCAL_UNSIGNED_LOOPBACK: z.enum(['true', 'false']).default('false'),
 })
+
+/** A JSON variable checked by its parser, whose message (without the variable's name) becomes the issue. */
+function checked(parse: (text: string, name: string) => unknown) {
+  return (value: string | undefined, ctx: z.RefinementCtx) => {
+    if (value === undefined || value === '') return
+    try {
+      parse(value, '')
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: isRearError(error) ? error.message.trim() : 'is malformed' })
+    }
+  }
+}
 
 /** Everything a participant's functions are configured with. */
 export interface ParticipantConfig {
@@ -73,6 +91,12 @@ export interface ParticipantConfig {
   hopTimeoutSeconds: number
   /** Standard Webhooks secret (`whsec_…`) platforms sign intents with, and callbacks are signed with; intents are refused without one. */
   intentWebhookSecret?: string
+  /** This participant's Ed25519 keys (`SIGNING_KEYS`): without them its calls go unsigned and incoming ones are not verified. */
+  signingKeys?: KeyRing
+  /** The in-cluster agent's public keys (`AGENT_PUBLIC_KEYS`, a JWK set), which its `/agent/*` calls are verified with. */
+  agentPublicKeys: PublicJwk[]
+  /** Unsigned calls from loopback are accepted (local mode without `--secure`). */
+  localUnsignedLoopback: boolean
 }
 
 export class ConfigError extends Error {
@@ -112,5 +136,8 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     ...(e.SQS_ENDPOINT ? { sqsEndpoint: e.SQS_ENDPOINT } : {}),
     hopTimeoutSeconds: e.HOP_TIMEOUT_SECONDS,
     ...(e.INTENT_WEBHOOK_SECRET ? { intentWebhookSecret: e.INTENT_WEBHOOK_SECRET } : {}),
+    ...(e.SIGNING_KEYS ? { signingKeys: parseKeyRing(e.SIGNING_KEYS) } : {}),
+    agentPublicKeys: e.AGENT_PUBLIC_KEYS ? parsePublicKeys(e.AGENT_PUBLIC_KEYS) : [],
+    localUnsignedLoopback: e.LOCAL_UNSIGNED_LOOPBACK === 'true',
   }
 }

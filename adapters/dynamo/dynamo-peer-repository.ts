@@ -11,6 +11,8 @@ const toPeer = (item: Record<string, unknown>): Peer => ({
   role: item.role as Peer['role'],
   baseUrl: item.baseUrl as string,
   protocol: item.protocol as Peer['protocol'],
+  ...(Array.isArray(item.publicKeys) ? { publicKeys: item.publicKeys as NonNullable<Peer['publicKeys']> } : {}),
+  ...(item.legacyUnsigned ? { legacyUnsigned: item.legacyUnsigned as NonNullable<Peer['legacyUnsigned']> } : {}),
 })
 
 /** How long a peer read is reused in this process; the registry changes rarely, and writes here refresh it. */

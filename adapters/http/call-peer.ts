@@ -1,11 +1,14 @@
 import { PeerTimeoutError, PeerUnavailableError, isRearError } from '../../core/shared/errors.ts'
 import type { Peer } from '../../core/peers/model.ts'
+import type { RequestSigner } from '../../core/security/ports.ts'
 
 export interface PeerCall {
   fetchImpl: typeof fetch
   selfId: string
   timeoutMs: number
   correlationId?: string
+  /** Signs every call (RFC 9421) when this participant has keys; unsigned without. */
+  signer?: RequestSigner
 }
 
 const isAbort = (error: unknown) => error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
@@ -20,9 +23,11 @@ export async function callPeer(call: PeerCall, peer: Peer, path: string, init: R
   headers.set('X-Rear-Participant', call.selfId)
   if (call.correlationId) headers.set('X-Correlation-Id', call.correlationId)
   if (init.body) headers.set('Content-Type', 'application/json')
+  const url = `${peer.baseUrl}${path}`
+  const signed = call.signer ? await call.signer.sign(new Request(url, { ...init, headers })) : headers
   const signal = AbortSignal.timeout(call.timeoutMs)
   try {
-    const response = await call.fetchImpl(`${peer.baseUrl}${path}`, { ...init, headers, signal })
+    const response = await call.fetchImpl(url, { ...init, headers: signed, signal })
     if (!response.ok) {
       const text = await response.text().catch(() => '')
       throw new PeerUnavailableError(peer.id, `answered ${response.status} ${text.slice(0, 200)}`.trim(), {

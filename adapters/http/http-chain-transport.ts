@@ -5,6 +5,7 @@ import type { ChainMessage } from '../../core/chain/model.ts'
 import type { ChainTransport, GoProviderClient } from '../../core/chain/ports.ts'
 import type { Configuration, NodeIdentity } from '../../core/flavours/model.ts'
 import type { Peer } from '../../core/peers/model.ts'
+import type { RequestSigner } from '../../core/security/ports.ts'
 import { chainMessageToWire } from '../../core/wire/chain-codec.ts'
 import { reserveRequestToWire, transactionReceiptFromWire } from '../../core/wire/reservation-codec.ts'
 import { contractFromWire } from '../../core/wire/contract-codec.ts'
@@ -25,10 +26,12 @@ export class HttpChainTransport implements ChainTransport, GoProviderClient {
     private readonly selfId: string,
     private readonly timeoutMs = 5000,
     private readonly fetchImpl: typeof fetch = fetch,
+    private readonly signer?: RequestSigner,
   ) {}
 
   private post(peer: Peer, path: string, body: unknown): Promise<Response> {
-    return callPeer({ fetchImpl: this.fetchImpl, selfId: this.selfId, timeoutMs: this.timeoutMs }, peer, path, { method: 'POST', body: JSON.stringify(body) })
+    const call = { fetchImpl: this.fetchImpl, selfId: this.selfId, timeoutMs: this.timeoutMs, ...(this.signer ? { signer: this.signer } : {}) }
+    return callPeer(call, peer, path, { method: 'POST', body: JSON.stringify(body) })
   }
 
   async send(peer: Peer, message: ChainMessage): Promise<void> {

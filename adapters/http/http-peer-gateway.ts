@@ -7,6 +7,7 @@ import type { RelayAnswer, RelayRequest } from '../../core/discovery/model.ts'
 import type { PeerGateway } from '../../core/discovery/ports.ts'
 import type { PublicationGateway } from '../../core/discovery/publish-to-aggregators.ts'
 import type { Peer, PeerProtocol } from '../../core/peers/model.ts'
+import type { RequestSigner } from '../../core/security/ports.ts'
 import { ROLES } from '../../core/peers/model.ts'
 import type { ProbeAnswer, PeerProbe } from '../../core/peers/ports.ts'
 import { flavourFromWire } from '../../core/wire/flavour-codec.ts'
@@ -30,10 +31,12 @@ export class HttpPeerGateway implements PeerGateway, PublicationGateway, PeerPro
   constructor(
     private readonly selfId: string,
     private readonly fetchImpl: Fetch = fetch,
+    private readonly signer?: RequestSigner,
   ) {}
 
   private call(peer: Peer, path: string, init: RequestInit, timeoutMs: number, correlationId?: string): Promise<Response> {
-    return callPeer({ fetchImpl: this.fetchImpl, selfId: this.selfId, timeoutMs, ...(correlationId ? { correlationId } : {}) }, peer, path, init)
+    const call = { fetchImpl: this.fetchImpl, selfId: this.selfId, timeoutMs, ...(correlationId ? { correlationId } : {}), ...(this.signer ? { signer: this.signer } : {}) }
+    return callPeer(call, peer, path, init)
   }
 
   async listFlavours(peer: Peer, request: RelayRequest, timeoutMs: number): Promise<RelayAnswer> {

@@ -2,6 +2,7 @@ import * as z from 'zod'
 import type { PeerRegistration } from '../peers/register-peer.ts'
 import { PEER_PROTOCOLS, ROLES } from '../peers/model.ts'
 import { decodeWith, wireId, wireText } from './wire-object.ts'
+import { publicKeysSchema } from '../security/keys.ts'
 
 /** A registered peer, as the admin API shows it. */
 export const peerWire = z.strictObject({
@@ -10,6 +11,10 @@ export const peerWire = z.strictObject({
   role: z.enum(ROLES),
   baseUrl: wireText(2048).min(1, 'must not be empty'),
   protocol: z.enum(PEER_PROTOCOLS),
+  /** Its Ed25519 public JWKs (its `/.well-known/rear-keys`); a signed call from it verifies with one of them. */
+  publicKeys: publicKeysSchema.optional(),
+  /** A FLUIDOS Go peer that cannot sign: unsigned calls accepted from this address only. */
+  legacyUnsigned: z.strictObject({ address: z.union([z.ipv4(), z.ipv6()]) }).optional(),
 })
 
 /** A registration: without `protocol`, the base URL is probed for it. */
@@ -25,5 +30,13 @@ export const admittedPeerWire = peerWire.extend({
 /** A peer registration (our admin API; `id` comes from the path when given there). */
 export function peerRegistrationFromWire(body: unknown): PeerRegistration {
   const wire = decodeWith(peerRegistrationWire, body, 'peer')
-  return { id: wire.id, domain: wire.domain, role: wire.role, baseUrl: wire.baseUrl, ...(wire.protocol ? { protocol: wire.protocol } : {}) }
+  return {
+    id: wire.id,
+    domain: wire.domain,
+    role: wire.role,
+    baseUrl: wire.baseUrl,
+    ...(wire.protocol ? { protocol: wire.protocol } : {}),
+    ...(wire.publicKeys ? { publicKeys: wire.publicKeys.map((k) => ({ kty: k.kty, crv: k.crv, x: k.x, kid: k.kid, ...(k.exp ? { exp: k.exp } : {}) })) } : {}),
+    ...(wire.legacyUnsigned ? { legacyUnsigned: { address: wire.legacyUnsigned.address } } : {}),
+  }
 }
