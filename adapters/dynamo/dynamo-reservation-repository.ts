@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb'
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import type { ResourceAmounts } from '../../core/quantity/units.ts'
 import { LEDGER_RESOURCES } from '../../core/quantity/units.ts'
 import { ContentionError } from '../../core/shared/errors.ts'
 import type { Transaction } from '../../core/reservations/model.ts'
-import type { ReservationRepository } from '../../core/reservations/ports.ts'
-import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from '../../core/reservations/errors.ts'
+import { isLive, retryAfterEarliest } from '../../core/reservations/model.ts'
+import type { HoldCap, ReservationRepository } from '../../core/reservations/ports.ts'
+import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError, TooManyHoldsError } from '../../core/reservations/errors.ts'
 import type { TableContext } from './document-client.ts'
 import { freeAttribute, holdIndexKey, poolFromItem, transactionFromItem, transactionToItem } from './item-mappers.ts'
 import { GSI1, index, key } from './table-schema.ts'
@@ -33,6 +34,21 @@ export function poolAdjustment(delta: ResourceAmounts, sign: 1 | -1) {
     }
   }
   return { names, values, sets, guards }
+}
+
+/**
+ * A buyer's hold slots: `HOLDSLOTS#<buyer>` / `SLOT#<n>` (n < the cap) naming the transaction that
+ * took it. A new hold claims a free slot in its own transaction, so concurrent reserves of one buyer
+ * can never together take more than the cap. A slot is free when absent or when its transaction is
+ * no longer live (released, purchased or past its expiry), checked in that same transaction.
+ */
+export const holdSlotKey = (buyerId: string, slot: number) => ({ pk: `HOLDSLOTS#${buyerId}`, sk: `SLOT#${slot}` })
+
+/** A stable index in [0, n) for a transaction id, so that concurrent claims spread over the free slots. */
+function spread(id: string, n: number): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
+  return (hash >>> 0) % n
 }
 
 /** Provider reservations on DynamoDB; a reserved transaction item is itself the hold (indexed by expiry). */
@@ -71,8 +87,69 @@ export class DynamoReservationRepository implements ReservationRepository {
     return Item ? this.getTransaction(Item.txId as string) : undefined
   }
 
-  async createHold(tx: Transaction): Promise<void> {
+  /** The buyer's slots below `max`: slot number to the transaction id it names. */
+  private async slots(buyerId: string): Promise<Map<number, string>> {
+    const { Items } = await this.table.client.send(
+      new QueryCommand({
+        TableName: this.name,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': holdSlotKey(buyerId, 0).pk },
+        ConsistentRead: true,
+      }),
+    )
+    return new Map((Items ?? []).map((item) => [Number((item.sk as string).slice('SLOT#'.length)), item.txId as string]))
+  }
+
+  /** The writes that claim a free slot of `tx`'s buyer; TooManyHoldsError when all `cap.max` hold live transactions. */
+  private async claimSlot(tx: Transaction, cap: HoldCap): Promise<TransactItems> {
+    const taken = await this.slots(tx.buyer.id)
+    const occupants = await Promise.all(
+      Array.from({ length: cap.max }, async (_, slot) => {
+        const txId = taken.get(slot)
+        return { slot, txId, holder: txId ? await this.getTransaction(txId) : undefined }
+      }),
+    )
+    const free = occupants.filter((o) => !o.holder || !isLive(o.holder, cap.now))
+    if (free.length === 0) {
+      throw new TooManyHoldsError(tx.buyer.id, cap.max, retryAfterEarliest(occupants.flatMap((o) => (o.holder ? [o.holder] : [])), cap.now))
+    }
+    const { slot, txId, holder } = free[spread(tx.id, free.length)]!
+    const claim = { ...holdSlotKey(tx.buyer.id, slot), kind: 'hold-slot', txId: tx.id }
+    if (!txId) return [{ Put: { TableName: this.name, Item: claim, ConditionExpression: 'attribute_not_exists(pk)' } }]
+    const items: TransactItems = [
+      { Put: { TableName: this.name, Item: claim, ConditionExpression: 'txId = :stale', ExpressionAttributeValues: { ':stale': txId } } },
+    ]
+    if (holder) {
+      items.push({
+        ConditionCheck: {
+          TableName: this.name,
+          Key: key.transaction(holder.id),
+          ConditionExpression: '#status <> :reserved OR expiresAt <= :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':reserved': 'reserved', ':now': cap.now.toISOString() },
+        },
+      })
+    }
+    return items
+  }
+
+  /** Frees the slot `tx` took, if it still names it; best effort, as a slot of a finished transaction counts as free anyway. */
+  private async freeSlot(tx: Transaction): Promise<void> {
+    for (const [slot, txId] of await this.slots(tx.buyer.id)) {
+      if (txId !== tx.id) continue
+      try {
+        await this.table.client.send(
+          new DeleteCommand({ TableName: this.name, Key: holdSlotKey(tx.buyer.id, slot), ConditionExpression: 'txId = :tx', ExpressionAttributeValues: { ':tx': tx.id } }),
+        )
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error
+      }
+    }
+  }
+
+  async createHold(tx: Transaction, cap?: HoldCap): Promise<void> {
     const take = poolAdjustment(tx.hold, -1)
+    const slot = cap ? await this.claimSlot(tx, cap) : []
     try {
       await transactWrite(this.table, [
         {
@@ -93,11 +170,13 @@ export class DynamoReservationRepository implements ReservationRepository {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        ...slot,
       ])
     } catch (error) {
       if (!(error instanceof ConditionsFailed)) throw error
       if (error.at(2)) throw new ReservationKeyTakenError(tx.reservationKey, tx.flavourId)
       if (error.at(1)) throw new ContentionError('transaction id collision', { cause: error })
+      if (error.failed.some((index) => index >= 3)) throw new ContentionError('hold slot claimed concurrently', { cause: error })
       throw (await this.flavourIsCurrent(tx)) ? new CapacityUnavailableError(tx.flavourId) : new FlavourGoneError(tx.flavourId)
     }
   }
@@ -131,16 +210,21 @@ export class DynamoReservationRepository implements ReservationRepository {
     }
   }
 
-  async extendHold(tx: Transaction, expiresAt: Date): Promise<void> {
+  async extendHold(tx: Transaction, expiresAt: Date, now?: Date): Promise<void> {
     try {
       await this.table.client.send(
         new UpdateCommand({
           TableName: this.name,
           Key: key.transaction(tx.id),
           UpdateExpression: 'SET expiresAt = :at, gsi1sk = :sk',
-          ConditionExpression: '#status = :reserved',
+          ConditionExpression: now ? '#status = :reserved AND expiresAt > :now' : '#status = :reserved',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':at': expiresAt.toISOString(), ':sk': holdIndexKey({ ...tx, expiresAt }).gsi1sk, ':reserved': 'reserved' },
+          ExpressionAttributeValues: {
+            ':at': expiresAt.toISOString(),
+            ':sk': holdIndexKey({ ...tx, expiresAt }).gsi1sk,
+            ':reserved': 'reserved',
+            ...(now ? { ':now': now.toISOString() } : {}),
+          },
         }),
       )
     } catch (error) {
@@ -176,11 +260,12 @@ export class DynamoReservationRepository implements ReservationRepository {
     if (pool) items.push(pool)
     try {
       await transactWrite(this.table, items)
-      return true
     } catch (error) {
       if (error instanceof ConditionsFailed && error.at(0)) return this.releaseHold(tx, status, at)
       throw error
     }
+    await this.freeSlot(current)
+    return true
   }
 
   async listExpired(now: Date, options: { limit: number; poolId?: string }): Promise<Transaction[]> {

@@ -48,3 +48,13 @@ export interface ReserveRequest {
 }
 
 export const isLive = (tx: Transaction, now: Date): boolean => tx.status === 'reserved' && tx.expiresAt > now
+
+/** How many live holds one buyer may have at once, unless the deployment says otherwise. */
+export const DEFAULT_MAX_HOLDS_PER_BUYER = 5
+
+/** Seconds until `at`, at least 1: what a `Retry-After` says. */
+export const secondsUntil = (at: Date, now: Date): number => Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000))
+
+/** The live holds' earliest expiry, as seconds from `now`: when a buyer at its cap may try again. */
+export const retryAfterEarliest = (live: readonly Transaction[], now: Date): number =>
+  secondsUntil(new Date(Math.min(...live.map((tx) => tx.expiresAt.getTime()))), now)

@@ -5,10 +5,10 @@ import type { Configuration, StoredFlavour } from '../flavours/model.ts'
 import { isSupportedFlavourType } from '../flavours/model.ts'
 import { demandOf, resolveConfiguration } from '../flavours/partitioning.ts'
 import type { FlavourRepository } from '../flavours/ports.ts'
-import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from './errors.ts'
+import { CapacityUnavailableError, FlavourGoneError, ReservationExistsError, ReservationKeyTakenError } from './errors.ts'
 import type { ReserveRequest, Transaction } from './model.ts'
-import { isLive } from './model.ts'
-import type { ReservationRepository } from './ports.ts'
+import { DEFAULT_MAX_HOLDS_PER_BUYER, isLive } from './model.ts'
+import type { HoldCap, ReservationRepository } from './ports.ts'
 
 export interface ReserveDeps {
   flavours: FlavourRepository
@@ -18,6 +18,8 @@ export interface ReserveDeps {
   logger: Logger
   /** How long a granted hold lasts, in milliseconds (the Go node's is 1 h). */
   transactionTtlMs: number
+  /** Live holds one buyer may have at once (`MAX_HOLDS_PER_BUYER`); 5 when absent. */
+  maxHoldsPerBuyer?: number
 }
 
 const sameConfiguration = (a: Configuration | undefined, b: Configuration | undefined): boolean =>
@@ -72,37 +74,27 @@ async function reclaimExpired(deps: ReserveDeps, poolId: string): Promise<boolea
   return reclaimed
 }
 
-async function refresh(deps: ReserveDeps, existing: Transaction, request: ReserveRequest, resolved: Configuration): Promise<Transaction> {
-  const expiresAt = new Date(deps.clock.now().getTime() + deps.transactionTtlMs)
-  const changed = !sameConfiguration(existing.configuration, request.configuration)
-  if (!changed) {
-    await deps.reservations.extendHold(existing, expiresAt)
-    deps.logger.info('RESERVATION_REFRESHED', { transactionId: existing.id, flavourId: existing.flavourId, configurationChanged: false })
-    return { ...existing, expiresAt }
-  }
-  const { configuration: _previous, ...rest } = existing
-  const next: Transaction = {
-    ...rest,
-    ...(request.configuration ? { configuration: request.configuration } : {}),
-    hold: demandOf(resolved),
-    expiresAt,
-    version: existing.version + 1,
-  }
-  await deps.reservations.updateHold(existing, next)
-  deps.logger.info('RESERVATION_REFRESHED', { transactionId: next.id, flavourId: next.flavourId, configurationChanged: true })
-  return next
+/** The same configuration again renews the hold; another one never changes a live transaction. */
+async function refresh(deps: ReserveDeps, existing: Transaction, request: ReserveRequest): Promise<Transaction> {
+  if (!sameConfiguration(existing.configuration, request.configuration)) throw new ReservationExistsError(existing.id)
+  const now = deps.clock.now()
+  const expiresAt = new Date(now.getTime() + deps.transactionTtlMs)
+  await deps.reservations.extendHold(existing, expiresAt, now)
+  deps.logger.info('RESERVATION_REFRESHED', { transactionId: existing.id, flavourId: existing.flavourId })
+  return { ...existing, expiresAt }
 }
 
 async function attempt(deps: ReserveDeps, request: ReserveRequest, stored: StoredFlavour, resolved: Configuration, liqoId: string): Promise<Transaction> {
   const existing = await deps.reservations.findByBuyer(request.reservationKey ?? request.buyer.id, stored.flavour.id)
-  if (existing && isLive(existing, deps.clock.now())) return refresh(deps, existing, request, resolved)
+  if (existing && isLive(existing, deps.clock.now())) return refresh(deps, existing, request)
   if (existing?.status === 'reserved') await deps.reservations.releaseHold(existing, 'expired', deps.clock.now())
   const tx = newTransaction(deps, request, stored, resolved, liqoId)
+  const cap = (): HoldCap => ({ max: deps.maxHoldsPerBuyer ?? DEFAULT_MAX_HOLDS_PER_BUYER, now: deps.clock.now() })
   try {
-    await deps.reservations.createHold(tx)
+    await deps.reservations.createHold(tx, cap())
   } catch (error) {
     if (error instanceof CapacityUnavailableError && (await reclaimExpired(deps, stored.poolId))) {
-      await deps.reservations.createHold(tx)
+      await deps.reservations.createHold(tx, cap())
     } else throw error
   }
   deps.logger.info('RESERVATION_CREATED', { transactionId: tx.id, flavourId: tx.flavourId, buyerId: tx.buyer.id })
@@ -112,8 +104,10 @@ async function attempt(deps: ReserveDeps, request: ReserveRequest, stored: Store
 /**
  * RESERVE_FLAVOUR (provider side). Validates the configuration against the flavour, then holds that
  * capacity on the flavour's pool until the transaction expires. Idempotent per (buyer, flavour):
- * repeating returns the same transaction with a fresh expiry and, if it fits, the new configuration.
- * Errors: 404 unknown flavour; 400 bad configuration or missing liqoID; 409 capacity not free.
+ * repeating with the same configuration returns the same transaction with a fresh expiry; another
+ * configuration is refused while it is live ({@link ReservationExistsError}), so nobody resizes it.
+ * Errors: 404 unknown flavour; 400 bad configuration or missing liqoID; 409 capacity not free or a
+ * live transaction with another configuration; TOO_MANY_HOLDS when the buyer is at its hold cap.
  */
 export async function reserveFlavour(deps: ReserveDeps, request: ReserveRequest): Promise<Transaction> {
   const liqoId = request.buyer.liqoId

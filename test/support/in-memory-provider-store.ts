@@ -6,7 +6,8 @@ import type { CapacityPool, Flavour, StoredFlavour, SupportedFlavourType } from 
 import type { FlavourRepository } from '../../core/flavours/ports.ts'
 import type { Transaction } from '../../core/reservations/model.ts'
 import type { ReservationRepository } from '../../core/reservations/ports.ts'
-import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError } from '../../core/reservations/errors.ts'
+import { CapacityUnavailableError, FlavourGoneError, ReservationKeyTakenError, TooManyHoldsError } from '../../core/reservations/errors.ts'
+import { isLive, retryAfterEarliest } from '../../core/reservations/model.ts'
 import type { Contract } from '../../core/contracts/model.ts'
 import type { ContractRepository, PurchasePlan, UndoPlan } from '../../core/contracts/ports.ts'
 import type { Allocation } from '../../core/allocations/model.ts'
@@ -82,10 +83,12 @@ export class InMemoryProviderStore {
       const id = this.keys.get(`${buyerId}#${flavourId}`)
       return id ? copy(this.transactions.get(id)) : undefined
     },
-    createHold: async (tx) => {
+    createHold: async (tx, cap) => {
       this.fault('createHold')
       const key = `${tx.reservationKey}#${tx.flavourId}`
       if (this.keys.has(key)) throw new ReservationKeyTakenError(tx.reservationKey, tx.flavourId)
+      const live = cap ? [...this.transactions.values()].filter((held) => held.buyer.id === tx.buyer.id && isLive(held, cap.now)) : []
+      if (cap && live.length >= cap.max) throw new TooManyHoldsError(tx.buyer.id, cap.max, retryAfterEarliest(live, cap.now))
       if (this.transactions.has(tx.id)) throw new ContentionError('transaction id collision')
       const pool = this.pools.get(tx.poolId)
       if (!pool || pool.currentFlavourId !== tx.flavourId) throw new FlavourGoneError(tx.flavourId)
@@ -106,10 +109,10 @@ export class InMemoryProviderStore {
       pool.free = apply(pool.free, delta, -1)
       this.transactions.set(next.id, copy(next))
     },
-    extendHold: async (tx, expiresAt) => {
+    extendHold: async (tx, expiresAt, now) => {
       this.fault('extendHold')
       const stored = this.transactions.get(tx.id)
-      if (!stored || stored.status !== 'reserved') throw new ContentionError()
+      if (!stored || stored.status !== 'reserved' || (now && stored.expiresAt <= now)) throw new ContentionError()
       stored.expiresAt = new Date(expiresAt)
     },
     releaseHold: async (tx, status, _at) => {

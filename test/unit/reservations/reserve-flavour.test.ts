@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { reserveFlavour } from '../../../core/reservations/reserve-flavour.ts'
 import { publishFlavour } from '../../../core/flavours/publish-flavour.ts'
 import { ContentionError, NotFoundError, UnsupportedFlavourTypeError, ValidationError } from '../../../core/shared/errors.ts'
-import { CapacityUnavailableError } from '../../../core/reservations/errors.ts'
+import { CapacityUnavailableError, ReservationExistsError, TooManyHoldsError } from '../../../core/reservations/errors.ts'
+import { cancelReservation } from '../../../core/reservations/cancel-reservation.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
 import type { Flavour } from '../../../core/flavours/model.ts'
 import { FakeClock } from '../../support/fake-clock.ts'
@@ -74,21 +75,69 @@ describe(reserveFlavour.name, () => {
     expect(store.pools.get('provider.local-k8slice-0001')?.free.cpu).toBe(6e9)
   })
 
-  it('applies a changed configuration on a repeated reservation when it fits', async () => {
+  it('refuses the takeover: another configuration under the same buyer leaves the live transaction as it was', async () => {
+    const { deps, store } = await setup()
+    const victim = await reserveFlavour(deps, aReserveRequest({ cpu: '2' }))
+    await expect(reserveFlavour(deps, aReserveRequest({ cpu: '8' }))).rejects.toMatchObject({
+      code: 'RESERVATION_EXISTS',
+      details: { transactionId: victim.id },
+    })
+    const kept = store.transactions.get(victim.id)
+    expect(kept?.configuration?.type === 'k8slice' && kept.configuration.cpu.toString()).toBe('2')
+    expect(kept?.version).toBe(0)
+    expect(store.pools.get('provider.local-k8slice-0001')?.free.cpu).toBe(6e9)
+  })
+
+  it('refuses a whole-flavour reserve over a configured one of the same buyer', async () => {
+    const { deps } = await setup()
+    await reserveFlavour(deps, aReserveRequest({ cpu: '2' }))
+    await expect(reserveFlavour(deps, aReserveRequest({ configuration: undefined }))).rejects.toBeInstanceOf(ReservationExistsError)
+  })
+
+  it('lets the buyer reserve another configuration once it cancelled the first', async () => {
     const { deps, store } = await setup()
     const first = await reserveFlavour(deps, aReserveRequest({ cpu: '2' }))
+    await cancelReservation(deps, first.id)
     const second = await reserveFlavour(deps, aReserveRequest({ cpu: '4' }))
-    expect(second.id).toBe(first.id)
-    expect(second.configuration?.type === 'k8slice' && second.configuration.cpu.toString()).toBe('4')
+    expect(second.id).not.toBe(first.id)
     expect(store.pools.get('provider.local-k8slice-0001')?.free.cpu).toBe(4e9)
   })
 
-  it('keeps the old reservation when a changed configuration does not fit', async () => {
-    const { deps, store } = await setup()
-    await reserveFlavour(deps, aReserveRequest({ cpu: '2' }))
-    await reserveFlavour(deps, aReserveRequest({ cpu: '5', buyer: aBuyer({ id: 'consumer-2' }) }))
-    await expect(reserveFlavour(deps, aReserveRequest({ cpu: '4' }))).rejects.toBeInstanceOf(CapacityUnavailableError)
-    expect(store.pools.get('provider.local-k8slice-0001')?.free.cpu).toBe(1e9)
+  it('caps the live holds of one buyer, naming when the earliest expires', async () => {
+    const { deps, clock } = await setup({ flavours: sixFlavours(), maxHoldsPerBuyer: 5 })
+    for (let n = 1; n <= 5; n++) {
+      await reserveFlavour(deps, aReserveRequest({ flavourId: `provider.local-k8slice-000${n}`, configuration: undefined }))
+      clock.advance(60_000)
+    }
+    const sixth = reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0006', configuration: undefined }))
+    await expect(sixth).rejects.toBeInstanceOf(TooManyHoldsError)
+    await expect(sixth).rejects.toMatchObject({ code: 'TOO_MANY_HOLDS', retryAfterSeconds: HOUR / 1000 - 5 * 60 })
+  })
+
+  it('counts neither other buyers, nor renewals, nor holds that were cancelled, purchased or expired', async () => {
+    const { deps, store, clock } = await setup({ flavours: sixFlavours(), maxHoldsPerBuyer: 2 })
+    const first = await reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0001' }))
+    await reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0002', buyer: aBuyer({ id: 'consumer-2' }) }))
+    await reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0001' }))
+    const second = await reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0003' }))
+    await cancelReservation(deps, first.id)
+    const third = await reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0004' }))
+    store.transactions.get(third.id)!.status = 'purchased'
+    await reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0005' }))
+    await expect(reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0006' }))).rejects.toBeInstanceOf(TooManyHoldsError)
+    clock.advance(HOUR)
+    expect(second.expiresAt <= clock.now()).toBe(true)
+    await expect(reserveFlavour(deps, aReserveRequest({ flavourId: 'provider.local-k8slice-0006' }))).resolves.toMatchObject({ status: 'reserved' })
+  })
+
+  it('refuses the hold-everything attack: one buyer cannot hold every flavour', async () => {
+    const { deps, store } = await setup({ flavours: sixFlavours() })
+    const outcomes = await Promise.allSettled(
+      sixFlavours().map((flavour) => reserveFlavour(deps, aReserveRequest({ flavourId: flavour.id, configuration: undefined }))),
+    )
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(5)
+    expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof TooManyHoldsError)).toHaveLength(1)
+    expect([...store.pools.values()].filter((pool) => pool.free.cpu > 0)).toHaveLength(1)
   })
 
   it('reclaims expired holds when a new buyer needs the capacity', async () => {
@@ -151,7 +200,11 @@ describe(reserveFlavour.name, () => {
     await expect(reserveFlavour(deps, request)).rejects.toBeInstanceOf(ValidationError)
   })
 
-  async function setup(input: { flavours?: Flavour[] } = {}) {
+  function sixFlavours(): Flavour[] {
+    return [1, 2, 3, 4, 5, 6].map((n) => aK8SliceFlavour({ id: `provider.local-k8slice-000${n}` }))
+  }
+
+  async function setup(input: { flavours?: Flavour[]; maxHoldsPerBuyer?: number } = {}) {
     const store = new InMemoryProviderStore()
     const clock = new FakeClock()
     const logger = new RecordingLogger()
@@ -163,6 +216,7 @@ describe(reserveFlavour.name, () => {
       ids: new SequentialIds(),
       logger,
       transactionTtlMs: HOUR,
+      ...(input.maxHoldsPerBuyer ? { maxHoldsPerBuyer: input.maxHoldsPerBuyer } : {}),
     }
     return { deps, store, clock, logger }
   }
