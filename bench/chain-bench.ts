@@ -88,7 +88,7 @@ export async function benchChain(emulators: Emulators, chains = CHAINS): Promise
       return candidate.flavor.flavorID
     }
     const runChain = async (flavorID: string) => {
-      const res = await fetch(`${url('consumer-node')}/chain/v1/operations`, { method: 'POST', body: JSON.stringify({ ...order, flavorID }) })
+      const res = await fetch(`${url('consumer-node')}/chain/v1/operations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...order, flavorID }) })
       if (res.status !== 202) throw new Error(`chain not started: ${res.status} ${await res.text()}`)
       const started = (await res.json()) as { operationId: string }
       for (;;) {

@@ -53,9 +53,9 @@ export async function benchFanOut(emulators: Emulators): Promise<Figure[]> {
   }
   const body = JSON.stringify({ type: 'k8slice', selector: 'filter[cpu][range][min]=1', visited: ['asker'], hopsLeft: 3, correlationId: 'bench', budgetMs: 10_000 })
   let failedPeers = 0
-  await app.request('/rear/v1/relay/list-flavours', { method: 'POST', body })
+  await app.request('/rear/v1/relay/list-flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
   const durations = await timeEach(RUNS, async () => {
-    const res = await app.request('/rear/v1/relay/list-flavours', { method: 'POST', body })
+    const res = await app.request('/rear/v1/relay/list-flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
     failedPeers = ((await res.json()) as { failed: unknown[] }).failed.length
   })
   servers.forEach((s) => {

@@ -116,7 +116,7 @@ export async function benchReservePurchase(emulators: Emulators, baseline: { p50
   const { composed, app, table } = await participant(emulators, 'reserve')
   const [template] = sampleFlavours(composed.self, new Date())
   await pool(CHAINS + 1, 16, (i) => publishFlavour(composed.app.provider.flavours, variedFlavour(template!, i)))
-  const post = (path: string, body: unknown) => app.request(path, { method: 'POST', body: JSON.stringify(body) })
+  const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
   const reserveAndPurchase = async (i: number) => {
     const tx = (await (
       await post('/api/v2/reservations', {

@@ -1,3 +1,4 @@
+import { isOperatorRoute } from '../functions/http/hardening.ts'
 import { CliError, EXIT } from './exit-codes.ts'
 
 /** The local consumer node of `npm start`. */
@@ -34,7 +35,7 @@ export function participantUrl(text: string): URL {
 }
 
 /**
- * A participant's HTTP API as the CLI sees it: JSON in and out, the admin token on `/admin/*`, and
+ * A participant's HTTP API as the CLI sees it: JSON in and out, the admin token on its operator routes, and
  * every failure turned into a {@link CliError} with its exit code (4xx → 3, 5xx or no answer → 4).
  */
 export class ParticipantClient {
@@ -64,7 +65,7 @@ export class ParticipantClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<Answer<T>> {
     const url = this.url(path, options.query)
     const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
-    if (this.adminToken && url.pathname.includes('/admin/')) headers.Authorization = `Bearer ${this.adminToken}`
+    if (this.adminToken && isOperatorRoute(method, `/${path.replace(/^\//, '')}`)) headers.Authorization = `Bearer ${this.adminToken}`
     let response: Response
     let text: string
     try {

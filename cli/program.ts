@@ -32,7 +32,7 @@ export function buildProgram(io: CliIo): Command {
     .description('rear-cloud command line: submit intents and follow them, inspect flavours, candidates, contracts, allocations, providers and chain operations of any participant')
     .version('0.1.0', '-V, --version')
     .addOption(new Option('--url <url>', `participant base URL [env REAR_URL; default ${DEFAULT_URL}, the local consumer node]`))
-    .addOption(new Option('--admin-token <token>', 'bearer token for /admin routes, the participant\'s ADMIN_TOKEN [env REAR_ADMIN_TOKEN]'))
+    .addOption(new Option('--admin-token <token>', 'bearer token for the operator routes (/admin, /chain, /discovery, /intents, /providers), the participant\'s ADMIN_TOKEN [env REAR_ADMIN_TOKEN]'))
     .option('--json', 'JSON on stdout instead of text')
     .exitOverride()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s), outputError: (s, write) => write(s) })

@@ -4,6 +4,7 @@ import type { AppEnv } from './env.ts'
 import { errorJson, onError } from './error-handler.ts'
 import type { AuthMiddleware, RequestLogFields } from './middleware.ts'
 import { allowAll, correlation, limitBody, methodNotAllowed } from './middleware.ts'
+import { guardOperatorRoutes, hostCheck, noStore, requireJson, securityHeaders } from './hardening.ts'
 import type { ProviderApiDeps } from './provider-routes.ts'
 import { providerRoutes } from './provider-routes.ts'
 import type { AdminDeps } from './admin-routes.ts'
@@ -43,8 +44,10 @@ export interface AppDeps {
   chain: ChainDeps & { candidates: RemoteFlavourRepository }
   /** Guards the REAR API between participants (signed calls land here). */
   peerAuth?: AuthMiddleware
-  /** Guards the operator API. */
+  /** Guards the operator API: `/admin/*`, `/chain/*`, `/discovery/*`, `/providers/*` and the intents but their submission. */
   adminAuth?: AuthMiddleware
+  /** `host[:port]` names this participant answers to (local mode, `ALLOWED_HOSTS`); any other Host gets 421. None: no check. */
+  allowedHosts?: readonly string[]
   /** The in-cluster agent's API: commands from the agent queue, flavour refresh and withdrawal. */
   agent?: AgentDeps
   /** Guards the agent API with the agent's own token (never the admin token). */
@@ -63,10 +66,14 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use('*', correlation(deps.logger, deps.participantId, deps.requestLogFields))
+  app.use('*', securityHeaders())
+  app.use('*', noStore)
+  app.use('*', hostCheck(deps.allowedHosts))
   app.use('*', limitBody(deps.maxBodyBytes))
+  app.use('*', requireJson)
   app.use('/api/*', deps.peerAuth ?? allowAll)
   app.use('/rear/*', deps.peerAuth ?? allowAll)
-  app.use('/admin/*', deps.adminAuth ?? allowAll)
+  guardOperatorRoutes(app, deps.adminAuth ?? allowAll)
   app.use('/agent/*', deps.agentAuth ?? allowAll)
   if (deps.cluster) for (const [method, path] of PEERING_ROUTES) app.on(method, path, liqoGate(deps.cluster.status, deps.cluster.clock))
   app.onError(onError)

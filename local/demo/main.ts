@@ -20,6 +20,8 @@ Options:
 
 Environment:
   INTENT_WEBHOOK_SECRET  the consumer node's webhook secret (default: the development secret npm start uses)
+  REAR_ADMIN_TOKEN, ADMIN_TOKEN
+                         the participants' operator token, sent on what the demo reads (when npm start has ADMIN_TOKEN set)
 
 Exit codes: 0 the intent was Solved; 1 it failed, timed out or was refused (the failing step is named);
 2 bad options.
@@ -61,7 +63,14 @@ async function main(): Promise<number> {
   const print = (line: TraceLine) =>
     process.stdout.write(values.json ? `${JSON.stringify({ step: line.step, participant: line.participant, message: line.message })}\n` : `step ${String(line.step).padStart(2)}  ${line.participant.padEnd(20)} ${line.message}\n`)
   try {
-    const result = await runDemo({ urls, consumer: 'consumer-node', ...(process.env.INTENT_WEBHOOK_SECRET ? { secret: process.env.INTENT_WEBHOOK_SECRET } : {}), onLine: print })
+    const adminToken = process.env.REAR_ADMIN_TOKEN || process.env.ADMIN_TOKEN
+    const result = await runDemo({
+      urls,
+      consumer: 'consumer-node',
+      ...(process.env.INTENT_WEBHOOK_SECRET ? { secret: process.env.INTENT_WEBHOOK_SECRET } : {}),
+      ...(adminToken ? { adminToken } : {}),
+      onLine: print,
+    })
     if (result.ok) say(`the intent was Solved in ${result.lines.length} recorded steps`)
     else say(`the intent ended ${result.phase} at seed step ${result.failure?.step ?? '?'}: ${result.failure?.reason ?? 'no reason recorded'}`)
     return result.ok ? 0 : 1

@@ -27,6 +27,8 @@ export interface DemoOptions {
   urls: Record<string, string>
   consumer: string
   secret?: string
+  /** The participants' ADMIN_TOKEN, sent on the operator routes the demo reads (intents, chain operations, what was learnt). */
+  adminToken?: string
   /** Called with each seed step the first time it is seen. */
   onLine: (line: TraceLine) => void
   /** Poll interval, ms. */
@@ -53,7 +55,7 @@ const DISCOVERY_ANSWERED = 16
  * timeline) and reports each seed step once, in order, until the intent ends.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const get = options.fetch ?? fetch
+  const get = withAdminToken(options.fetch ?? fetch, options.adminToken)
   const consumerUrl = options.urls[options.consumer]
   if (!consumerUrl) throw new Error(`no URL for ${options.consumer}`)
   const body = JSON.stringify(DEMO_INTENT)
@@ -92,6 +94,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     if (Date.now() > deadline) return { ok: false, phase: intent.phase, lines: printed, failure: { step: printedUpTo, reason: 'the demo gave up waiting' } }
     await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 250))
+  }
+}
+
+/** Adds the operator's bearer token to every call but the intent's signed submission. */
+function withAdminToken(fetchFn: typeof fetch, token: string | undefined): typeof fetch {
+  if (!token) return fetchFn
+  return (input, init = {}) => {
+    if (init.method === 'POST') return fetchFn(input, init)
+    const headers = new Headers(init.headers)
+    headers.set('Authorization', `Bearer ${token}`)
+    return fetchFn(input, { ...init, headers })
   }
 }
 

@@ -34,7 +34,7 @@ describe('a contract on fake clusters, end to end (issue 12: done when)', () => 
   it('buys, peers until the virtual node is Ready, runs a workload there, and releases back to the flavour it was', async () => {
     const before = await cpuOfWorker1()
     await fetch(`${started.url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=1`)
-    const res = await fetch(`${started.url('consumer-node')}/chain/v1/operations`, { method: 'POST', body: JSON.stringify({ flavorID: FLAVOUR, providerID: 'provider-node', configuration: small }) })
+    const res = await fetch(`${started.url('consumer-node')}/chain/v1/operations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ flavorID: FLAVOUR, providerID: 'provider-node', configuration: small }) })
     expect(res.status).toBe(202)
     const { operationId } = (await res.json()) as View
     const node = sliceName(operationId)
@@ -53,7 +53,7 @@ describe('a contract on fake clusters, end to end (issue 12: done when)', () => 
       metadata: { name: 'web' },
       spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
     }
-    const put = await fetch(`${started.url('consumer-node')}/chain/v1/operations/${operationId}/workloads/web`, { method: 'PUT', body: JSON.stringify({ manifests: [deployment] }) })
+    const put = await fetch(`${started.url('consumer-node')}/chain/v1/operations/${operationId}/workloads/web`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ manifests: [deployment] }) })
     expect(put.status).toBe(202)
     await expect
       .poll(async () => (await (await fetch(`${started.url('consumer-node')}/chain/v1/operations/${operationId}/workloads/web`)).json()) as View['workloads'][string], { timeout: 20_000, interval: 200 })

@@ -151,9 +151,9 @@ describe('discovery across domains over HTTP', () => {
 
   it('refuses publications from strangers and of foreign flavours', async () => {
     const { url } = await setup()
-    const stranger = await fetch(`${url('catalog')}/rear/v1/publications/stranger`, { method: 'PUT', body: JSON.stringify({ flavors: [] }) })
+    const stranger = await fetch(`${url('catalog')}/rear/v1/publications/stranger`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ flavors: [] }) })
     expect(stranger.status).toBe(403)
-    const foreign = await fetch(`${url('catalog')}/rear/v1/publications/provider-node`, { method: 'PUT', body: JSON.stringify({ flavors: [goFlavour] }) })
+    const foreign = await fetch(`${url('catalog')}/rear/v1/publications/provider-node`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ flavors: [goFlavour] }) })
     expect(foreign.status).toBe(403)
   })
 

@@ -68,6 +68,7 @@ describe('the reservation chain over SQS', () => {
     const { start, view, waitFor, url, scan } = await setup()
     const blocker = await fetch(`${url('provider-node')}/api/v2/reservations`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ flavorID: FLAVOUR, buyerID: { ID: 'someone', IP: 'x:1', domain: 'x', additionalInformation: { liqoID: 'l' } } }),
     })
     expect(blocker.status).toBe(200)
@@ -119,6 +120,7 @@ describe('the reservation chain over SQS', () => {
     const start = async (body: Record<string, unknown> = {}) => {
       const res = await fetch(`${url('consumer-node')}/chain/v1/operations`, {
         method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ flavorID: FLAVOUR, providerID: 'provider-node', configuration: small, ...body }),
       })
       return { status: res.status, body: (await res.json()) as View }

@@ -6,6 +6,7 @@ import { registerProviderDocs } from './provider-docs.ts'
 import { registerFederationDocs } from './federation-docs.ts'
 import { registerIntentDocs } from './intent-docs.ts'
 import { registerProviderStatsDocs } from './provider-stats-docs.ts'
+import { isOperatorRoute } from '../hardening.ts'
 
 export interface DocumentInfo {
   title: string
@@ -56,14 +57,16 @@ const ADMIN_SCHEME = 'adminToken'
 const AGENT_SCHEME = 'agentToken'
 
 /**
- * Every operation under `/admin/` requires the operator's bearer token, and every one under `/agent/`
- * the agent's (neither opens the other's); the REAR API between participants declares none yet.
+ * Every operator operation (`isOperatorRoute`: `/admin/`, chains, discovery, providers, intents but
+ * their signed submission) requires the operator's bearer token, and every one under `/agent/` the
+ * agent's (neither opens the other's); the REAR API between participants declares none yet.
  */
 function withAdminSecurity<D extends { paths?: object }>(document: D): D {
   for (const [path, operations] of Object.entries(document.paths ?? {}) as [string, Record<string, object>][]) {
-    const scheme = path.startsWith('/admin/') ? ADMIN_SCHEME : path.startsWith('/agent/') ? AGENT_SCHEME : undefined
-    if (!scheme) continue
-    for (const operation of Object.values(operations)) Object.assign(operation, { security: [{ [scheme]: [] }] })
+    for (const [method, operation] of Object.entries(operations)) {
+      const scheme = isOperatorRoute(method, path) ? ADMIN_SCHEME : path.startsWith('/agent/') ? AGENT_SCHEME : undefined
+      if (scheme) Object.assign(operation, { security: [{ [scheme]: [] }] })
+    }
   }
   return document
 }

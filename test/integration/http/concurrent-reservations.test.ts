@@ -42,7 +42,7 @@ describe('concurrent reservations on one flavour', () => {
   async function setup() {
     const { app, table } = await createTestParticipant()
     const flavour = aK8SliceFlavour({ cpu: '16', memory: '32Gi', pods: '110' })
-    await app.request('/admin/v1/flavours', { method: 'POST', body: JSON.stringify(flavourToWire(flavour)) })
+    await app.request('/admin/v1/flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(flavourToWire(flavour)) })
     const post = async (path: string, body: unknown) => {
       const res = await app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } })
       return { status: res.status, body: (await res.json()) as { transactionID?: string; code?: string } }

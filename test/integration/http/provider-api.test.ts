@@ -165,7 +165,7 @@ describe('provider REAR API', () => {
   async function setup(input: { flavours?: Flavour[] } = {}) {
     const { app, clock, table, participant } = await createTestParticipant()
     for (const flavour of input.flavours ?? [aK8SliceFlavour()]) {
-      const res = await app.request('/admin/v1/flavours', { method: 'POST', body: JSON.stringify(flavourToWire(flavour)) })
+      const res = await app.request('/admin/v1/flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(flavourToWire(flavour)) })
       expect(res.status).toBe(201)
     }
     const request = async (method: string, path: string, body?: unknown) => {

@@ -13,10 +13,28 @@ describe('the local federation configured from the environment', () => {
 
   it('guards every participant’s operator API with ADMIN_TOKEN', async () => {
     const { federation } = await setup({ env: { ADMIN_TOKEN } })
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` }
     for (const { url, spec } of federation.participants) {
       expect((await fetch(`${url}/admin/v1/peers`)).status, spec.id).toBe(401)
-      expect((await fetch(`${url}/admin/v1/peers`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status, spec.id).toBe(200)
+      expect((await fetch(`${url}/admin/v1/peers`, { headers: admin })).status, spec.id).toBe(200)
+      expect((await fetch(`${url}/chain/v1/operations/chain-unknown`)).status, spec.id).toBe(401)
+      expect((await fetch(`${url}/chain/v1/operations/chain-unknown`, { headers: admin })).status, spec.id).toBe(404)
     }
+    const node = federation.participants.find((p) => p.spec.id === 'consumer-node')!.url
+    const operator = [
+      ['GET', '/discovery/v1/flavors/k8slice', 200],
+      ['POST', '/chain/v1/operations', 400],
+      ['GET', '/intents/v1', 200],
+      ['POST', '/intents/v1/intent-unknown/rating', 400],
+      ['GET', '/providers/v1', 200],
+    ] as const
+    for (const [method, path, status] of operator) {
+      const body = method === 'POST' ? { body: '{}' } : {}
+      expect((await fetch(`${node}${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...body })).status, `${method} ${path}`).toBe(401)
+      expect((await fetch(`${node}${path}`, { method, headers: { 'Content-Type': 'application/json', ...admin }, ...body })).status, `${method} ${path}`).toBe(status)
+    }
+    expect((await fetch(`${node}/intents/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status).toBe(401)
+    expect(await (await fetch(`${node}/intents/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()).toMatchObject({ code: 'WEBHOOK_HEADERS_MISSING' })
   })
 
   it('gives each chain phase HOP_TIMEOUT_SECONDS', async () => {
@@ -24,6 +42,7 @@ describe('the local federation configured from the environment', () => {
     await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=1`)
     const res = await fetch(`${url('consumer-node')}/chain/v1/operations`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ flavorID: FLAVOUR, providerID: 'provider-node', configuration: { type: 'k8slice', data: { cpu: '1', memory: '1Gi', pods: '1' } } }),
     })
     expect(res.status).toBe(202)

@@ -128,15 +128,17 @@ describe('rear answers from the participant', () => {
     expect(participant.requests.map((r) => r.url.origin)).toEqual(['http://127.0.0.1:30000', 'http://10.0.0.1:30001', 'https://api.example'])
   })
 
-  it('sends the admin token as a bearer on /admin routes only', async () => {
+  it('sends the admin token as a bearer on the operator routes only', async () => {
     const { participant } = setup()
-    participant.on('GET', '/admin/v1/candidates', { body: { entries: [], next: null } }).on('GET', '/providers/v1', { body: { providers: [] } })
+    participant.on('GET', '/admin/v1/candidates', { body: { entries: [], next: null } }).on('GET', '/providers/v1', { body: { providers: [] } }).on('GET', '/api/v2/flavors', { body: [] })
 
     await runRear(['candidates'], participant, { env: { REAR_ADMIN_TOKEN: 'admin-token-from-env' } })
     await runRear(['--admin-token', 'admin-token-from-flag', 'candidates'], participant, { env: { REAR_ADMIN_TOKEN: 'admin-token-from-env' } })
     await runRear(['--admin-token', 'admin-token-from-flag', 'providers'], participant)
+    await runRear(['--admin-token', 'admin-token-from-flag', 'flavours'], participant)
+    await runRear(['providers'], participant)
 
-    expect(participant.requests.map((r) => r.headers.get('authorization'))).toEqual(['Bearer admin-token-from-env', 'Bearer admin-token-from-flag', null])
+    expect(participant.requests.map((r) => r.headers.get('authorization'))).toEqual(['Bearer admin-token-from-env', 'Bearer admin-token-from-flag', 'Bearer admin-token-from-flag', null, null])
   })
 
   function setup() {

@@ -105,8 +105,12 @@ describe('rear against a participant\'s own routes', () => {
     await withFlavours.hops.create(anOriginHop({ state: 'purchased', contractId: 'contract-1', allocationId: 'allocation-1' }))
     await withFlavours.hops.create(anOriginHop({ chainId: 'chain-2', state: 'failed', failure: { hop: 'provider-node', code: 'RESERVE_REFUSED', reason: 'capacity gone' } }))
 
-    const purchased = await rearAt(withFlavours, ['operation', 'chain-1'])
-    const failed = await rearAt(withFlavours, ['operation', 'chain-2', '--json'])
+    const refused = await rearAt(withFlavours, ['operation', 'chain-1'])
+    const purchased = await rearAt(withFlavours, ['operation', 'chain-1'], { REAR_ADMIN_TOKEN: ADMIN_TOKEN })
+    const failed = await rearAt(withFlavours, ['--admin-token', ADMIN_TOKEN, 'operation', 'chain-2', '--json'])
+
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toContain('401')
 
     expect(purchased.code).toBe(0)
     expect(purchased.stdout).toContain('operation chain-1  purchased')

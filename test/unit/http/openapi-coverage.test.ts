@@ -62,14 +62,15 @@ describe.each(ROLES)('OpenAPI document of a %s', (role) => {
     }
   })
 
-  it('declares the operator bearer token on every admin operation and the agent’s on every agent operation, and only there', async () => {
+  it('declares the operator bearer token on every operator operation and the agent’s on every agent operation, and only there', async () => {
     const { operations, document } = await setup(role)
+    const operator = (o: DocumentedOperation) => /^\/(admin|chain|discovery|providers)\//.test(o.path) || (o.path.startsWith('/intents/') && !(o.method === 'post' && o.path === '/intents/v1'))
     expect(document.components?.securitySchemes).toEqual({
       adminToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
       agentToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     })
     for (const operation of operations) {
-      const expected = operation.path.startsWith('/admin/') ? [{ adminToken: [] }] : operation.path.startsWith('/agent/') ? [{ agentToken: [] }] : undefined
+      const expected = operator(operation) ? [{ adminToken: [] }] : operation.path.startsWith('/agent/') ? [{ agentToken: [] }] : undefined
       expect(operation.security, `${operation.method} ${operation.path}`).toEqual(expected)
     }
   })
