@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import type { Context } from 'hono'
 import { NotFoundError, UnsupportedFlavourTypeError } from '../../core/shared/errors.ts'
 import type { FlavourRepository } from '../../core/flavours/ports.ts'
 import { listFlavours } from '../../core/flavours/list-flavours.ts'
@@ -7,6 +8,9 @@ import type { Selector } from '../../core/flavours/selector.ts'
 import { FLAVOUR_TYPES, isSupportedFlavourType } from '../../core/flavours/model.ts'
 import type { ReserveDeps } from '../../core/reservations/reserve-flavour.ts'
 import { reserveFlavour } from '../../core/reservations/reserve-flavour.ts'
+import { cancelReservation, transactionOfBuyer } from '../../core/reservations/cancel-reservation.ts'
+import { BuyerNotSignerError, TooManyHoldsError } from '../../core/reservations/errors.ts'
+import { holdsReflected } from '../../core/reservations/holds-reflected.ts'
 import type { PurchaseDeps } from '../../core/contracts/purchase-flavour.ts'
 import { purchaseFlavour } from '../../core/contracts/purchase-flavour.ts'
 import { flavoursToJson } from '../../core/wire/flavour-codec.ts'
@@ -15,6 +19,7 @@ import { reserveRequestFromWire, transactionToWire } from '../../core/wire/reser
 import { contractToWire, purchaseRequestFromWire } from '../../core/wire/contract-codec.ts'
 import type { AppEnv } from './env.ts'
 import { idParam, methodNotAllowed, readJson } from './middleware.ts'
+import { tooManyRequests } from './rate-limit.ts'
 
 /** What the provider REAR API needs; a node, a supernode and a catalog all serve it. */
 export interface ProviderApiDeps {
@@ -40,14 +45,23 @@ function flavourTypeFromPath(raw: string): SupportedFlavourType {
   throw new NotFoundError('Flavour type', raw, { code: 'ROUTE_NOT_FOUND' })
 }
 
+/** The signing peer's id: a signed peer is the buyer of what it reserves, purchases or cancels. Unsigned callers (Go peers, local curl) are not checked. */
+function signer(c: Context<AppEnv>): string | undefined {
+  const caller = c.get('caller')
+  return caller?.kind === 'peer' ? caller.id : undefined
+}
+
 /**
  * The FLUIDOS v0.1 provider API (`/api/v2`), wire-compatible with Go nodes: same paths, bodies and
  * success codes; errors are JSON `{code, message}` with the status table of `error-handler.ts`.
+ * A buyer at its hold cap gets 429 `TOO_MANY_HOLDS` with `Retry-After`. rear-cloud peers may also
+ * cancel a hold (`DELETE /api/v2/transactions/{id}`).
  */
 export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
-  const list = deps.list ?? ((selector: Selector | undefined) => listFlavours(deps.flavours, selector))
+  const available = holdsReflected(deps.flavours)
+  const list = deps.list ?? ((selector: Selector | undefined) => listFlavours(available, selector))
 
   app.get('/api/v2/flavors', async (c) => {
     const flavours = await list(undefined, c.get('correlationId'))
@@ -65,18 +79,35 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
 
   app.post('/api/v2/reservations', async (c) => {
     const request = reserveRequestFromWire(await readJson(c))
-    const tx = await reserveFlavour({ ...deps.reserve, logger: c.get('logger') }, request)
-    return c.json(transactionToWire(tx))
+    const peer = signer(c)
+    if (peer !== undefined && request.buyer.id !== peer) throw new BuyerNotSignerError(request.buyer.id, peer)
+    try {
+      const tx = await reserveFlavour({ ...deps.reserve, logger: c.get('logger') }, request)
+      return c.json(transactionToWire(tx))
+    } catch (error) {
+      if (!(error instanceof TooManyHoldsError)) throw error
+      return tooManyRequests(c, { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) }, error.retryAfterSeconds)
+    }
   })
   app.all('/api/v2/reservations', methodNotAllowed(['POST']))
 
   app.post('/api/v2/transactions/:id/purchase', async (c) => {
     const id = idParam(c, 'id')
     const request = purchaseRequestFromWire(await readJson(c, {}))
+    const peer = signer(c)
+    if (peer !== undefined) await transactionOfBuyer(deps.reserve.reservations, id, { buyerId: peer })
     const contract = await purchaseFlavour({ ...deps.purchase, logger: c.get('logger') }, id, request)
     return c.json(contractToWire(contract))
   })
   app.all('/api/v2/transactions/:id/purchase', methodNotAllowed(['POST']))
+
+  app.delete('/api/v2/transactions/:id', async (c) => {
+    const id = idParam(c, 'id')
+    const peer = signer(c)
+    const tx = await cancelReservation({ ...deps.reserve, logger: c.get('logger') }, id, peer === undefined ? {} : { buyerId: peer })
+    return c.json({ ...transactionToWire(tx), status: tx.status })
+  })
+  app.all('/api/v2/transactions/:id', methodNotAllowed(['DELETE']))
 
   return app
 }

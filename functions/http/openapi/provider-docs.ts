@@ -62,13 +62,20 @@ export function registerProviderDocs(registry: OpenAPIRegistry): void {
     method: 'post',
     path: '/api/v2/reservations',
     summary: 'RESERVE_FLAVOR: hold capacity until the transaction expires',
+    description:
+      'A signed rear-cloud peer must name itself as `buyerID.ID`. Reserving again with the same buyer, flavour and configuration renews the same transaction; another configuration is refused while that transaction is live (cancel it first). Each buyer may hold at most `MAX_HOLDS_PER_BUYER` (5) live reservations.',
     request: { body: json(reserveRequestWire, 'Reservation request') },
     responses: {
-      200: json(transactionWire, 'Granted (the same transaction again for the same buyer and flavour)'),
+      200: json(transactionWire, 'Granted (the same transaction again for the same buyer, flavour and configuration)'),
       400: failure('Malformed request, missing liqoID, or a configuration that breaks partitionability'),
+      403: failure('BUYER_NOT_SIGNER: a signed peer named another buyer'),
       404: failure('Unknown flavour'),
-      409: failure('The capacity is no longer free'),
+      409: failure('CAPACITY_UNAVAILABLE: the capacity is no longer free; RESERVATION_EXISTS: this buyer holds the flavour under another configuration (details.transactionId)'),
       413: failure('Body too large'),
+      429: {
+        ...failure('TOO_MANY_HOLDS: the buyer is at its cap of live holds; RATE_LIMITED: too many requests from this caller'),
+        headers: { 'Retry-After': { description: 'Seconds until the earliest hold expires, or until the caller may call again', schema: { type: 'integer' } } },
+      },
     },
   })
   registry.registerPath({
@@ -82,8 +89,21 @@ export function registerProviderDocs(registry: OpenAPIRegistry): void {
     responses: {
       200: json(contractWire, 'The contract (the same one again on repetition)'),
       400: failure('Malformed request'),
+      403: failure('NOT_YOUR_TRANSACTION: a signed peer that is not the buyer'),
       404: failure('Unknown transaction'),
       408: failure('The transaction expired; its hold is released'),
+    },
+  })
+  registry.registerPath({
+    method: 'delete',
+    path: '/api/v2/transactions/{id}',
+    summary: 'Cancel a reservation (rear-cloud peers; FLUIDOS Go peers never call it): its hold goes back to the pool',
+    request: { params: z.object({ id: z.string() }) },
+    responses: {
+      200: json(z.intersection(transactionWire, z.object({ status: z.enum(['released', 'expired']) })), 'Released (again, or already expired: idempotent)'),
+      403: failure('NOT_YOUR_TRANSACTION: a signed peer that is not the buyer'),
+      404: failure('Unknown transaction'),
+      409: failure('TRANSACTION_PURCHASED: a purchased transaction is torn down by the chain release, not cancelled'),
     },
   })
 }
