@@ -5,6 +5,8 @@ import type { Logger } from '../core/shared/ports.ts'
 import { loadAgentConfig } from './config.ts'
 import { ParticipantClient } from './participant-client.ts'
 import { runAgent } from './run-agent.ts'
+import { readFile } from 'node:fs/promises'
+import { agentSigner, parseAgentKey } from './agent-key.ts'
 import type { RunningAgent } from './run-agent.ts'
 
 const HELP = `Usage: npm run agent -- --participant <REAR API base URL> --config <file> [--kubeconfig <file>] [--token <t>]
@@ -31,6 +33,9 @@ Options (environment variable in brackets):
                          [KUBECONFIG]; without one the in-cluster service account is used
   --token <t>            the agent's bearer token, the participant's AGENT_TOKEN [REAR_AGENT_TOKEN];
                          may be omitted when the participant has none (local mode)
+  --key <file>           the agent's Ed25519 private JWK (with a kid); every call is signed with it
+                         (RFC 9421, keyid agent#<kid>) and the participant lists its public half in
+                         AGENT_PUBLIC_KEYS [REAR_AGENT_KEY: the JWK itself]
   -h, --help             this text
 
 Logs are JSON lines on stdout. SIGINT or SIGTERM, even while it still waits for its first lists (e.g.
@@ -47,6 +52,7 @@ export function agentOptions(argv: readonly string[], env: Record<string, string
       config: { type: 'string' },
       kubeconfig: { type: 'string' },
       token: { type: 'string' },
+      key: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -54,7 +60,11 @@ export function agentOptions(argv: readonly string[], env: Record<string, string
   const config = values.config ?? env.REAR_AGENT_CONFIG
   const kubeconfig = values.kubeconfig ?? env.KUBECONFIG
   const token = values.token ?? env.REAR_AGENT_TOKEN
+  const keyFile = values.key
+  const keyJson = keyFile ? undefined : env.REAR_AGENT_KEY
   return {
+    ...(keyFile ? { keyFile } : {}),
+    ...(keyJson ? { keyJson } : {}),
     help: values.help ?? false,
     ...(participant ? { participant } : {}),
     ...(config ? { config } : {}),
@@ -73,7 +83,9 @@ async function main(): Promise<void> {
   else kubeConfig.loadFromCluster()
   const config = await loadAgentConfig(options.config!)
   const logger = new JsonLogger({ component: 'agent', clusterId: config.clusterId })
-  const participant = new ParticipantClient({ baseUrl: options.participant!, ...(options.token ? { token: options.token } : {}) })
+  const key = options.keyFile ? await readFile(options.keyFile, 'utf8') : options.keyJson
+  const signer = key ? agentSigner(parseAgentKey(key)) : undefined
+  const participant = new ParticipantClient({ baseUrl: options.participant!, ...(options.token ? { token: options.token } : {}), ...(signer ? { signer } : {}) })
   const stop = stopOnSignals(process, logger)
   stop.started(await runAgent({ kubeConfig, config, participant, logger }))
 }

@@ -1,6 +1,7 @@
 import type { Flavour } from '../core/flavours/model.ts'
 import { flavourToWire } from '../core/wire/flavour-codec.ts'
 import type { PeeringData, PeeringStep } from '../core/cluster/cluster-commands.ts'
+import type { RequestSigner } from '../core/security/ports.ts'
 
 /** A command as the participant hands it out. */
 export interface ReceivedCommand {
@@ -31,6 +32,8 @@ export interface ParticipantClientOptions {
   fetch?: typeof fetch
   /** Per call, in milliseconds. */
   timeoutMs?: number
+  /** Signs every call with the agent's key (`agent#<kid>`, in the participant's AGENT_PUBLIC_KEYS). */
+  signer?: RequestSigner
 }
 
 /**
@@ -50,10 +53,13 @@ export class ParticipantClient {
     const headers: Record<string, string> = { Accept: 'application/json' }
     if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`
     if (body !== undefined) headers['Content-Type'] = 'application/json'
-    const response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+    const url = `${this.baseUrl}${path}`
+    const text = body === undefined ? undefined : JSON.stringify(body)
+    const signed = this.options.signer ? await this.options.signer.sign(new Request(url, { method, headers, ...(text === undefined ? {} : { body: text }) })) : headers
+    const response = await this.fetchImpl(url, {
       method,
-      headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      headers: signed,
+      ...(text === undefined ? {} : { body: text }),
       signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
     })
     if (!response.ok) throw new ParticipantCallError(response.status, path, await response.text())

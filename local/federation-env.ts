@@ -17,6 +17,9 @@ export const PER_PARTICIPANT_VARIABLES: Readonly<Record<string, string>> = {
   AGENT_QUEUE_URL: 'each participant has its own queues on fauxqs',
   LIQO_CLUSTER_ID: 'each participant has its own, liqo-<participant>',
   PEERING_KUBECONFIG: 'each seller puts a fake kubeconfig of its own in contracts',
+  SIGNING_KEYS: 'each participant has its own key pair, made at start (kept with --persist)',
+  AGENT_PUBLIC_KEYS: "each participant knows its own agent's key, made at start",
+  LOCAL_UNSIGNED_LOOPBACK: 'true unless npm start -- --secure',
 }
 
 export interface SharedEnvironment {

@@ -32,6 +32,10 @@ import type { ParticipantQueues } from './sqs-queues.ts'
 import { ensureParticipantQueues } from './sqs-queues.ts'
 import { startPoller } from './sqs-poller.ts'
 import { assertPortsFree } from './port-check.ts'
+import { agentSigner } from '../agent/agent-key.ts'
+import { publicPart } from '../core/security/keys.ts'
+import type { FederationKeys } from './federation-keys.ts'
+import { federationKeys } from './federation-keys.ts'
 
 export interface FederationOptions {
   participants?: readonly LocalParticipant[]
@@ -62,6 +66,11 @@ export interface FederationOptions {
   clusters?: boolean
   /** What sellers are seeded with through the admin path; default: the sample database service flavour. */
   seedFlavours?: (self: NodeIdentity, now: Date) => Flavour[]
+  /**
+   * `npm start -- --secure`: unsigned calls to `/api`, `/rear` and `/agent` get 401 even from loopback.
+   * Without it they are accepted from loopback (curl, FLUIDOS tools); the federation's own calls are signed either way.
+   */
+  secure?: boolean
 }
 
 export interface RunningParticipant {
@@ -83,7 +92,7 @@ export interface Federation {
 }
 
 /** Each participant learns the ones its spec says it knows, as an operator would register them. */
-async function registerPeers(running: readonly RunningParticipant[], host: string): Promise<void> {
+async function registerPeers(running: readonly RunningParticipant[], host: string, keys: FederationKeys): Promise<void> {
   const byId = new Map(running.map((r) => [r.spec.id, r.spec]))
   for (const { spec, participant } of running) {
     for (const id of spec.knows) {
@@ -95,6 +104,7 @@ async function registerPeers(running: readonly RunningParticipant[], host: strin
         role: known.role,
         baseUrl: `http://${host}:${known.port}`,
         protocol: known.protocol ?? 'rear-cloud',
+        ...(keys.has(id) ? { publicKeys: [publicPart(keys.get(id)!.participant)] } : {}),
       })
     }
   }
@@ -115,10 +125,16 @@ function participantEnv(
   host: string,
   options: FederationOptions,
   queues: { chain: string; agent: string },
+  keys: FederationKeys,
   kubeconfig = `# local fake kubeconfig of ${spec.id}\n`,
 ): Record<string, string | undefined> {
+  const own = keys.get(spec.id)
   return {
     ...options.env,
+    ...(own
+      ? { SIGNING_KEYS: JSON.stringify({ current: own.participant }), AGENT_PUBLIC_KEYS: JSON.stringify({ keys: [publicPart(own.agent)] }) }
+      : { SIGNING_KEYS: undefined, AGENT_PUBLIC_KEYS: undefined }),
+    LOCAL_UNSIGNED_LOOPBACK: options.secure ? 'false' : 'true',
     INTENT_WEBHOOK_SECRET: options.env?.INTENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
     REAR_ROLE: spec.role,
     PARTICIPANT_ID: spec.id,
@@ -138,7 +154,7 @@ function participantEnv(
 
 /** Bad configuration and taken ports stop the start before the emulators take seconds to come up. */
 async function preflight(specs: readonly LocalParticipant[], host: string, options: FederationOptions): Promise<void> {
-  for (const spec of specs) loadConfig(participantEnv(spec, host, options, { chain: 'http://127.0.0.1/chain', agent: 'http://127.0.0.1/agent' }))
+  for (const spec of specs) loadConfig(participantEnv(spec, host, options, { chain: 'http://127.0.0.1/chain', agent: 'http://127.0.0.1/agent' }, new Map()))
   await assertPortsFree(host, specs.map((spec) => ({ port: spec.port, owner: spec.id })))
 }
 
@@ -161,6 +177,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
   const clock = options.clock ?? systemClock
   const specs = options.participants ?? DEFAULT_FEDERATION
   await preflight(specs, host, options)
+  const keys = await federationKeys(specs, options.dataPath)
   const emulators: Emulators = options.emulators
     ? { ...options.emulators, stop: async () => {} }
     : await startEmulators({ ...(options.dataPath ? { dataPath: options.dataPath } : {}), onProgress: progress })
@@ -193,7 +210,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         progress(`${spec.id}'s fake cluster (Liqo simulated) on ${started.kube.url}, kubeconfig ${started.kubeconfigPath}`)
       }
       const queues = await ensureParticipantQueues(sqs, `${options.tablePrefix ?? 'rear'}-${spec.id}`)
-      const config = loadConfig(participantEnv(spec, host, options, queues, cluster?.kube.kubeconfig.yaml))
+      const config = loadConfig(participantEnv(spec, host, options, queues, keys, cluster?.kube.kubeconfig.yaml))
       const table = createTableContext({ tableName: config.tableName, endpoint: emulators.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
       await ensureTable(table)
       const logger = options.logs ? new JsonLogger({ participant: spec.id, role: spec.role }) : silentLogger
@@ -216,13 +233,14 @@ export async function startFederation(options: FederationOptions = {}): Promise<
             config: localAgentConfig(participant.self, config.liqoClusterId),
             participantUrl: url,
             ...(config.agentToken ? { token: config.agentToken } : {}),
+            ...(keys.has(spec.id) ? { signer: agentSigner(keys.get(spec.id)!.agent, clock) } : {}),
             logger,
             now: () => clock.now(),
           }),
         )
       }),
     )
-    await registerPeers(running, host)
+    await registerPeers(running, host, keys)
     await Promise.all(running.map((r) => sweepParticipant(r.participant.sweep)))
     for (const p of running.filter((r) => r.spec.seller)) {
       progress(`publishing ${p.spec.id}'s flavours to its supernode and catalogs`)

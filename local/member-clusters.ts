@@ -1,4 +1,5 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import type { RequestSigner } from '../core/security/ports.ts'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { KubeConfig } from '@kubernetes/client-node'
@@ -113,6 +114,8 @@ export async function startMemberAgent(input: {
   config: AgentConfig
   participantUrl: string
   token?: string
+  /** Signs the agent's calls with its key (RFC 9421). */
+  signer?: RequestSigner
   logger: Logger
   now?: () => Date
 }): Promise<RunningAgent> {
@@ -127,7 +130,7 @@ export async function startMemberAgent(input: {
   })
   const kubeConfig = new KubeConfig()
   kubeConfig.loadFromOptions(input.cluster.kube.kubeconfig.options)
-  const participant = new ParticipantClient({ baseUrl: input.participantUrl, ...(input.token ? { token: input.token } : {}) })
+  const participant = new ParticipantClient({ baseUrl: input.participantUrl, ...(input.token ? { token: input.token } : {}), ...(input.signer ? { signer: input.signer } : {}) })
   const started = await runAgent({ kubeConfig, config: input.config, participant, logger, ...(input.now ? { now: input.now } : {}) })
   const stopAgent = started.stop.bind(started)
   const agent: RunningAgent = Object.assign(started, {

@@ -44,6 +44,7 @@ export function startBanner(
   elapsedMs: number,
   offered: Readonly<Record<string, readonly OfferedFlavour[]>> = {},
   intents: { devSecret?: string } = {},
+  security: { secure?: boolean } = {},
 ): string {
   const buyer = federation.participants.find((p) => p.spec.role === 'node' && !p.spec.seller)
   const provider = federation.participants.find((p) => p.spec.seller)
@@ -90,6 +91,10 @@ export function startBanner(
           '',
         ]
       : []),
+    security.secure
+      ? 'Secure (--secure): unsigned calls to /api, /rear and /agent get 401, from loopback too; participants and agents sign theirs.'
+      : 'Unsigned calls to /api, /rear and /agent are accepted from loopback (curl, FLUIDOS tools); npm start -- --secure refuses them.',
+    '',
     'Press Ctrl+C to stop.',
     '',
   ].join('\n')

@@ -22,6 +22,10 @@ Options:
                          the SQS queues are always in memory: on restart the sweeper settles
                          chains that were in flight (past their deadline, or undrained)
   --quiet                no JSON request or agent logs on stdout
+  --secure               refuse unsigned calls to /api, /rear and /agent (401), from loopback too;
+                         without it they are accepted from this machine (curl, FLUIDOS tools). Every
+                         participant and agent signs its own calls (RFC 9421) either way, with key
+                         pairs made at start (in <dir>/keys with --persist), so the demo still works
   -h, --help             this text
 
 Environment:
@@ -67,6 +71,7 @@ export function parseStartCommand(argv: readonly string[], env: Readonly<Record<
         'port-offset': { type: 'string' },
         persist: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        secure: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }))
@@ -86,6 +91,7 @@ export function parseStartCommand(argv: readonly string[], env: Readonly<Record<
       participants: withPortOffset(DEFAULT_FEDERATION, offset),
       host: values.host ?? env.REAR_HOST ?? '127.0.0.1',
       logs: !values.quiet,
+      secure: values.secure,
       ...(values.persist ? { dataPath: values.persist } : {}),
       env: shared.env,
     },

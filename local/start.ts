@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   stopOnShutdown(async () => (await starting.catch(() => undefined))?.stop(), process, { onProgress: progress })
   const federation = await starting
   const devSecret = process.env.INTENT_WEBHOOK_SECRET ? {} : { devSecret: DEV_WEBHOOK_SECRET }
-  process.stderr.write(startBanner(federation, Date.now() - started, await sellersFlavours(federation), devSecret))
+  process.stderr.write(startBanner(federation, Date.now() - started, await sellersFlavours(federation), devSecret, { secure: command.options.secure ?? false }))
 }
 
 /** What each seller lists at `GET /api/v2/flavors/k8slice`, as a buyer would see it; a failure only leaves it out of the banner. */
