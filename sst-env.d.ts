@@ -9,6 +9,7 @@ declare module 'sst' {
     AgentToken: { value: string; type: 'sst.sst.Secret' }
     IntentWebhookSecret: { value: string; type: 'sst.sst.Secret' }
     PeeringKubeconfig: { value: string; type: 'sst.sst.Secret' }
+    SigningKeys: { value: string; type: 'sst.sst.Secret' }
   }
 }
 export {}

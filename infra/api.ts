@@ -8,9 +8,15 @@ export const api = new sst.aws.ApiGatewayV2('ParticipantApi')
 /** The API's URL: its host is the participant's endpoint (the Go node's `IP`), the URL its chain reply address. */
 export const apiUrl = api.url
 
+const apiDefaults = lambdaDefaults(apiUrl, [chainQueue, agentQueue, agentToken, intentWebhookSecret])
+
+/** The in-cluster agent's public JWK set, from the deploying shell's AGENT_PUBLIC_KEYS (public: not a secret); without it /agent keeps the token alone. */
+const agentPublicKeys = process.env.AGENT_PUBLIC_KEYS ? { AGENT_PUBLIC_KEYS: process.env.AGENT_PUBLIC_KEYS } : {}
+
 export const apiFunction = new sst.aws.Function('ParticipantApiFunction', {
   handler: 'functions/lambda/participant-api.handler',
-  ...lambdaDefaults(apiUrl, [chainQueue, agentQueue, agentToken, intentWebhookSecret]),
+  ...apiDefaults,
+  environment: { ...apiDefaults.environment, ...agentPublicKeys },
   memory: '512 MB',
   timeout: '29 seconds',
 })

@@ -1,4 +1,4 @@
-import { adminToken, peeringKubeconfig } from './secrets'
+import { adminToken, peeringKubeconfig, signingKeys } from './secrets'
 import { bundling, participant, runtime } from './settings'
 import { participantTable } from './tables'
 
@@ -17,14 +17,15 @@ function functionEnvironment(apiUrl: $util.Output<string>): Record<string, $util
 
 /**
  * What every function of this participant shares, written once: the runtime, the bundling `npm run
- * build` measures, the participant's environment, and the table and secrets `lambdaConfig` reads.
+ * build` measures, the participant's environment, and the table and secrets `lambdaConfig` reads
+ * (the signing keys too: every function calls peers).
  * `links` adds what only some functions use (the chain and agent queues).
  */
 export function lambdaDefaults(apiUrl: $util.Output<string>, links: $util.Input<unknown>[] = []) {
   return {
     runtime,
     nodejs: bundling,
-    link: [participantTable, adminToken, peeringKubeconfig, ...links],
+    link: [participantTable, adminToken, peeringKubeconfig, signingKeys, ...links],
     environment: functionEnvironment(apiUrl),
   }
 }

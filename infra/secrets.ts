@@ -9,3 +9,9 @@ export const peeringKubeconfig = new sst.Secret('PeeringKubeconfig', '')
 
 /** Standard Webhooks secret (whsec_…) platforms sign intents with and callbacks are signed with (sst secret set IntentWebhookSecret ...); the API and the chain worker read it. */
 export const intentWebhookSecret = new sst.Secret('IntentWebhookSecret', '')
+
+/**
+ * This participant's Ed25519 signing keys, `{ current, previous?, previousUntil? }` private JWKs (sst secret set
+ * SigningKeys ...); every function signs its calls to peers with it, and the API verifies theirs once it is set.
+ */
+export const signingKeys = new sst.Secret('SigningKeys', '')

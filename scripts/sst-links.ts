@@ -7,6 +7,8 @@ export interface LinkedResources {
   peeringKubeconfig?: string
   /** Standard Webhooks secret of the intent API and callbacks; empty (intents refused) by default. */
   intentWebhookSecret?: string
+  /** SIGNING_KEYS JSON; empty (calls unsigned, none verified) by default. */
+  signingKeys?: string
   chainQueueUrl: string
   agentQueueUrl: string
 }
@@ -24,6 +26,7 @@ export function sstLinkEnvironment(links: LinkedResources): Record<string, strin
     SST_RESOURCE_AgentToken: link({ value: links.agentToken ?? `${links.adminToken}-agent`, type: 'sst.sst.Secret' }),
     SST_RESOURCE_PeeringKubeconfig: link({ value: links.peeringKubeconfig ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_IntentWebhookSecret: link({ value: links.intentWebhookSecret ?? '', type: 'sst.sst.Secret' }),
+    SST_RESOURCE_SigningKeys: link({ value: links.signingKeys ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_ChainQueue: link({ url: links.chainQueueUrl, type: 'sst.aws.Queue' }),
     SST_RESOURCE_AgentQueue: link({ url: links.agentQueueUrl, type: 'sst.aws.Queue' }),
   }

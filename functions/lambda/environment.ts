@@ -15,6 +15,7 @@ export function lambdaConfig(extra: Record<string, string> = {}): ParticipantCon
     TABLE_NAME: Resource.ParticipantTable.name,
     ADMIN_TOKEN: Resource.AdminToken.value,
     PEERING_KUBECONFIG: Resource.PeeringKubeconfig.value,
+    SIGNING_KEYS: Resource.SigningKeys.value,
     ...extra,
   })
 }
