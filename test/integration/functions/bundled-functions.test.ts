@@ -120,7 +120,7 @@ describe('bundled functions', () => {
     for (let delivery = 0; delivery < 2; delivery++) expect(await invoke('chain-worker', { Records: [record] })).toEqual({ batchItemFailures: [] })
 
     expect(upstream.received.map((m) => m.payload.type)).toEqual(['RESERVE_OK'])
-    const operation = await invoke('participant-api', httpEvent('GET', '/chain/v1/operations/chain-b1'))
+    const operation = await invoke('participant-api', httpEvent('GET', '/chain/v1/operations/chain-b1', undefined, admin))
     expect(JSON.parse(operation.body)).toMatchObject({ state: 'reserved', position: 'provider' })
   })
 
