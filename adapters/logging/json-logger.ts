@@ -2,15 +2,19 @@ import type { LogFields, Logger } from '../../core/shared/ports.ts'
 
 export type LogSink = (line: string) => void
 
-const SECRET_KEYS = /kubeconfig|token|secret|password|authorization/i
+const SECRET_KEYS = /kubeconfig|token|secret|password|authorization|privatekey|credentials/i
+/** A JWK's private part (`d`, and RSA's `p`, `q`, `dp`, `dq`, `qi`) is as secret as a PEM private key. */
+const JWK_PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi'])
+const PRIVATE_PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----/
 
-function redact(fields: LogFields): LogFields {
-  const out: LogFields = {}
-  for (const [key, value] of Object.entries(fields)) out[key] = SECRET_KEYS.test(key) ? '[redacted]' : value
-  return out
+/** Redacts at any depth: a field named like a secret, a JWK's private members, and any text holding a PEM private key. */
+function redacting(key: string, value: unknown): unknown {
+  if (key && (SECRET_KEYS.test(key) || JWK_PRIVATE.has(key))) return '[redacted]'
+  if (typeof value === 'string' && PRIVATE_PEM.test(value)) return '[redacted]'
+  return typeof value === 'bigint' ? value.toString() : value
 }
 
-/** One JSON line per event on stdout (CloudWatch-friendly); fields named like secrets are redacted. */
+/** One JSON line per event on stdout (CloudWatch-friendly); secrets are redacted at any depth. */
 export class JsonLogger implements Logger {
   constructor(
     private readonly base: LogFields = {},
@@ -19,8 +23,8 @@ export class JsonLogger implements Logger {
   ) {}
 
   private write(level: string, event: string, fields: LogFields): void {
-    const record = { time: this.now().toISOString(), level, event, ...this.base, ...redact(fields) }
-    this.sink(JSON.stringify(record, (_, value) => (typeof value === 'bigint' ? value.toString() : value)))
+    const record = { time: this.now().toISOString(), level, event, ...this.base, ...fields }
+    this.sink(JSON.stringify(record, redacting))
   }
 
   info(event: string, fields: LogFields = {}): void {

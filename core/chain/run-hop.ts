@@ -55,7 +55,7 @@ async function runHere(deps: ChainDeps, hop: Hop, command: Extract<HopCommand, {
         return { type: 'HELD', transactionId: tx.id, expiresAt: tx.expiresAt }
       }
       case 'purchase-here':
-        return { type: 'SOLD', contract: await purchaseFlavour(deps.purchase, command.transactionId, {}) }
+        return { type: 'SOLD', contract: await purchaseFlavour(deps.purchase, command.transactionId, { declarativePeering: true }) }
       case 'release-here': {
         const tx = await deps.reserve.reservations.getTransaction(command.transactionId)
         if (tx && (await deps.reserve.reservations.releaseHold(tx, 'released', deps.clock.now()))) deps.logger.info('RESERVATION_RELEASED', { transactionId: tx.id, chainId: hop.chainId })

@@ -15,6 +15,11 @@ export interface TelemetryEndpoint {
  * from its wire form so the use case never depends on it.
  */
 export interface PurchaseRequest {
+  /**
+   * The buyer peers declaratively through its agent (a chain purchase): the contract names this
+   * cluster but carries no kubeconfig, so no credential crosses domains or passes through relays.
+   */
+  declarativePeering?: boolean
   liqoCredentials?: LiqoCredentials
   ingressTelemetryEndpoint?: TelemetryEndpoint
 }

@@ -42,7 +42,8 @@ async function existingContract(deps: PurchaseDeps, tx: Transaction): Promise<Co
 }
 
 async function buildContract(deps: PurchaseDeps, tx: Transaction, request: PurchaseRequest, now: Date): Promise<Contract> {
-  const credentials = await deps.cluster.peeringCredentials()
+  const cluster = await deps.cluster.peeringCredentials()
+  const credentials = request.declarativePeering ? { clusterId: cluster.clusterId, kubeconfig: '' } : cluster
   return {
     id: `contract-${slug(tx.flavourId)}-${deps.ids.hex(8)}`,
     transactionId: tx.id,

@@ -35,7 +35,8 @@ describe(handleChainMessage.name, () => {
     expect(chainContract.extraInformation).toMatchObject({ chainId: origin.chainId, upstream: 'consumer-node', downstream: 'provider-supernode' })
     expect(hopAt('consumer-supernode', origin.chainId)).toHaveProperty('downstreamContractId',`contract-${origin.chainId}-provider-supernode`)
     expect(chainContract.peeringTargetCredentials.kubeconfig).toBe('')
-    expect([...consumer.contracts.values()][0]!.peeringTargetCredentials.kubeconfig).toBe('a3ViZQ==')
+    expect([...consumer.contracts.values()][0]!.peeringTargetCredentials).toEqual({ clusterId: 'liqo-provider-node', kubeconfig: '' })
+    expect(JSON.stringify(network.sent)).not.toContain('a3ViZQ==')
   })
 
   it('works over a one-hop route, straight from the consumer to the provider', async () => {
