@@ -280,7 +280,7 @@ function requestSigner(config: ParticipantConfig, clock: Clock, logger: Logger):
  */
 function signatureGuards(config: ParticipantConfig, runtime: Runtime, peers: PeerRepository, clock: Clock, logger: Logger): { peer: AuthMiddleware; agent?: AuthMiddleware } {
   const nonces = runtime.nonces ?? (runtime.table ? new DynamoNonceStore(runtime.table, () => clock.now()) : new InMemoryNonceStore(() => clock.now()))
-  const keys = { peers, agentKeys: config.agentPublicKeys, selfId: config.id }
+  const keys = { peers, agentKeys: config.agentPublicKeys, selfId: config.id, directory: config.peerKeyDirectory }
   const guard = (accept: 'peer' | 'agent') =>
     signatureAuth({
       verifier: new HttpMessageVerifier({ keys: registryKeys(keys, accept), nonces, clock }),

@@ -2,7 +2,7 @@ import * as z from 'zod'
 import { ROLES } from '../core/peers/model.ts'
 import type { Role } from '../core/peers/model.ts'
 import { parseWebhookSecret } from '../adapters/webhooks/standard-webhooks.ts'
-import { parseKeyRing, parsePublicKeys } from '../core/security/keys.ts'
+import { parseKeyDirectory, parseKeyRing, parsePublicKeys } from '../core/security/keys.ts'
 import type { KeyRing, PublicJwk } from '../core/security/ports.ts'
 import { isRearError } from '../core/shared/errors.ts'
 
@@ -45,6 +45,7 @@ const envSchema = z.object({
     }),
   SIGNING_KEYS: z.string().optional().superRefine(checked(parseKeyRing)),
   AGENT_PUBLIC_KEYS: z.string().optional().superRefine(checked(parsePublicKeys)),
+  PEER_PUBLIC_KEYS: z.string().optional().superRefine(checked(parseKeyDirectory)),
   LOCAL_UNSIGNED_LOOPBACK: z.enum(['true', 'false']).default('false'),
 })
 
@@ -95,6 +96,8 @@ export interface ParticipantConfig {
   signingKeys?: KeyRing
   /** The in-cluster agent's public keys (`AGENT_PUBLIC_KEYS`, a JWK set), which its `/agent/*` calls are verified with. */
   agentPublicKeys: PublicJwk[]
+  /** Public keys of participants that are not registered peers (`PEER_PUBLIC_KEYS`), by participant id. */
+  peerKeyDirectory: Record<string, PublicJwk[]>
   /** Unsigned calls from loopback are accepted (local mode without `--secure`). */
   localUnsignedLoopback: boolean
 }
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     ...(e.INTENT_WEBHOOK_SECRET ? { intentWebhookSecret: e.INTENT_WEBHOOK_SECRET } : {}),
     ...(e.SIGNING_KEYS ? { signingKeys: parseKeyRing(e.SIGNING_KEYS) } : {}),
     agentPublicKeys: e.AGENT_PUBLIC_KEYS ? parsePublicKeys(e.AGENT_PUBLIC_KEYS) : [],
+    peerKeyDirectory: e.PEER_PUBLIC_KEYS ? parseKeyDirectory(e.PEER_PUBLIC_KEYS) : {},
     localUnsignedLoopback: e.LOCAL_UNSIGNED_LOOPBACK === 'true',
   }
 }

@@ -132,8 +132,12 @@ function participantEnv(
   return {
     ...options.env,
     ...(own
-      ? { SIGNING_KEYS: JSON.stringify({ current: own.participant }), AGENT_PUBLIC_KEYS: JSON.stringify({ keys: [publicPart(own.agent)] }) }
-      : { SIGNING_KEYS: undefined, AGENT_PUBLIC_KEYS: undefined }),
+      ? {
+          SIGNING_KEYS: JSON.stringify({ current: own.participant }),
+          AGENT_PUBLIC_KEYS: JSON.stringify({ keys: [publicPart(own.agent)] }),
+          PEER_PUBLIC_KEYS: JSON.stringify(Object.fromEntries([...keys].filter(([id]) => id !== spec.id).map(([id, pair]) => [id, [publicPart(pair.participant)]]))),
+        }
+      : { SIGNING_KEYS: undefined, AGENT_PUBLIC_KEYS: undefined, PEER_PUBLIC_KEYS: undefined }),
     LOCAL_UNSIGNED_LOOPBACK: options.secure ? 'false' : 'true',
     INTENT_WEBHOOK_SECRET: options.env?.INTENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
     REAR_ROLE: spec.role,

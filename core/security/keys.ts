@@ -68,6 +68,29 @@ export function parsePublicKeys(text: string, name = 'AGENT_PUBLIC_KEYS'): Publi
   return parsed.data.map(strip)
 }
 
+/** At most this many participants in a `PEER_PUBLIC_KEYS` directory. */
+export const MAX_DIRECTORY_PARTICIPANTS = 256
+
+const directorySchema = z
+  .record(z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'participant ids are 1 to 128 letters, digits, dots, underscores, colons or hyphens'), publicKeysSchema)
+  .refine((map) => Object.keys(map).length <= MAX_DIRECTORY_PARTICIPANTS, `at most ${MAX_DIRECTORY_PARTICIPANTS} participants`)
+
+/**
+ * `PEER_PUBLIC_KEYS`: `{ "<participantId>": [JWK, ...] }`, keys of participants that are not routing peers
+ * (e.g. one answering at a reply address); a registered peer's own `publicKeys` come first.
+ */
+export function parseKeyDirectory(text: string, name = 'PEER_PUBLIC_KEYS'): Record<string, PublicJwk[]> {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (cause) {
+    throw new ValidationError(`${name} is not JSON`, { code: 'INVALID_PUBLIC_KEYS', cause })
+  }
+  const parsed = directorySchema.safeParse(value)
+  if (!parsed.success) throw new ValidationError(`${name} ${firstIssue(parsed.error)}`, { code: 'INVALID_PUBLIC_KEYS' })
+  return Object.fromEntries(Object.entries(parsed.data).map(([id, keys]) => [id, keys.map(strip)]))
+}
+
 /** What `GET /.well-known/rear-keys` serves: the current public key, and the previous one with its deadline as `exp`. */
 export function publicKeySet(ring: KeyRing): { keys: PublicJwk[] } {
   const previous = ring.previous && ring.previousUntil ? [{ ...publicPart(ring.previous), exp: Math.floor(ring.previousUntil.getTime() / 1000) }] : []

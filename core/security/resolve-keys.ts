@@ -4,9 +4,12 @@ import type { KeyResolver, PublicJwk } from './ports.ts'
 
 /**
  * The keys a participant accepts on one route group: registered peers' keys (`<peerId>#<kid>`) on
- * `/api` and `/rear`, its own agent's keys (`agent#<kid>`) on `/agent`. A key of the other kind is unknown there.
+ * `/api` and `/rear` (then those of the `PEER_PUBLIC_KEYS` directory), its own agent's keys (`agent#<kid>`) on `/agent`. A key of the other kind is unknown there.
  */
-export function registryKeys(deps: { peers: PeerRepository; agentKeys: readonly PublicJwk[]; selfId: string }, accept: 'peer' | 'agent'): KeyResolver {
+export function registryKeys(
+  deps: { peers: PeerRepository; agentKeys: readonly PublicJwk[]; selfId: string; directory?: Readonly<Record<string, readonly PublicJwk[]>> },
+  accept: 'peer' | 'agent',
+): KeyResolver {
   return {
     async resolve(keyId) {
       const parts = splitKeyId(keyId)
@@ -14,7 +17,9 @@ export function registryKeys(deps: { peers: PeerRepository; agentKeys: readonly 
       if (accept === 'agent') return parts.owner === AGENT_KEY_OWNER ? findKey(deps.agentKeys, keyId, parts.kid, { kind: 'agent', id: deps.selfId }) : undefined
       if (parts.owner === AGENT_KEY_OWNER || parts.owner === deps.selfId) return undefined
       const peer = await deps.peers.get(parts.owner)
-      return peer ? findKey(peer.publicKeys ?? [], keyId, parts.kid, { kind: 'peer', id: peer.id }) : undefined
+      const registered = peer ? findKey(peer.publicKeys ?? [], keyId, parts.kid, { kind: 'peer', id: peer.id }) : undefined
+      const listed = Object.hasOwn(deps.directory ?? {}, parts.owner) ? deps.directory![parts.owner]! : []
+      return registered ?? findKey(listed, keyId, parts.kid, { kind: 'peer', id: parts.owner })
     },
   }
 }

@@ -107,6 +107,15 @@ describe('HttpMessageVerifier', () => {
     await expect(agentVerifier.verify(await signed(agent))).resolves.toEqual({ kind: 'agent', id: 'consumer-node', keyId: 'agent#a1' })
   })
 
+  it('accepts a participant that is not a registered peer by its key in the PEER_PUBLIC_KEYS directory', async () => {
+    const { clock } = await setup()
+    const catalogKey = generateSigningKey('c1')
+    const keys = registryKeys({ peers: new InMemoryPeers(), agentKeys: [], selfId: 'consumer-node', directory: { catalog: [publicPart(catalogKey)] } }, 'peer')
+    const verifier = new HttpMessageVerifier({ keys, nonces: new InMemoryNonceStore(), clock })
+
+    await expect(verifier.verify(await signed(signerFor('catalog', catalogKey, clock)))).resolves.toEqual({ kind: 'peer', id: 'catalog', keyId: 'catalog#c1' })
+  })
+
   it('refuses an expired signature, and one from too far in the future', async () => {
     const { sign, verifier, clock } = await setup()
     const request = await sign()

@@ -29,6 +29,13 @@ describe('signing configuration', () => {
     expect(config.localUnsignedLoopback).toBe(true)
   })
 
+  it('reads PEER_PUBLIC_KEYS as public keys by participant id, refusing private ones', () => {
+    const key = generateSigningKey('c1')
+
+    expect(loadConfig({ ...BASE_ENV, PEER_PUBLIC_KEYS: JSON.stringify({ catalog: [publicPart(key)] }) }).peerKeyDirectory).toEqual({ catalog: [publicPart(key)] })
+    expect(() => loadConfig({ ...BASE_ENV, PEER_PUBLIC_KEYS: JSON.stringify({ catalog: [key] }) })).toThrow(/PEER_PUBLIC_KEYS/)
+  })
+
   it('leaves them off by default: no keys, no agent keys, no loopback allowance', () => {
     expect(loadConfig(BASE_ENV)).toMatchObject({ agentPublicKeys: [], localUnsignedLoopback: false })
     expect(loadConfig(BASE_ENV).signingKeys).toBeUndefined()
