@@ -82,7 +82,9 @@ export function startBanner(
         '',
       ]
     }),
-    ...(provider ? [`Try: curl -sg "${provider.url}/api/v2/flavors/k8slice?filter[cpu][range][min]=2"`, ''] : []),
+    ...(provider
+      ? [`Try: curl -sg "${provider.url}/api/v2/flavors/k8slice?filter[cpu][range][min]=2"${security.secure ? '   (401 SIGNATURE_MISSING under --secure: curl does not sign)' : ''}`, '']
+      : []),
     ...(buyer
       ? [
           `Intents: POST ${buyer.url}/intents/v1, signed as a Standard Webhook with ${intents.devSecret ? `the development secret ${intents.devSecret}` : 'your INTENT_WEBHOOK_SECRET'}`,
