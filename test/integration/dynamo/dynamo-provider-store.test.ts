@@ -61,12 +61,11 @@ describe('DynamoDB provider repositories', () => {
     expect((await flavours.getPool('provider.local-k8slice-0001'))?.free.cpu).toBe(8e9)
   })
 
-  it('applies a changed configuration to the same transaction', async () => {
+  it('refuses a changed configuration while the transaction is live, and leaves its hold', async () => {
     const { deps, flavours } = await setup()
     const first = await reserveFlavour(deps, aReserveRequest({ cpu: '2' }))
-    const second = await reserveFlavour(deps, aReserveRequest({ cpu: '5' }))
-    expect(second.id).toBe(first.id)
-    expect((await flavours.getPool('provider.local-k8slice-0001'))?.free.cpu).toBe(3e9)
+    await expect(reserveFlavour(deps, aReserveRequest({ cpu: '5' }))).rejects.toMatchObject({ code: 'RESERVATION_EXISTS', details: { transactionId: first.id } })
+    expect((await flavours.getPool('provider.local-k8slice-0001'))?.free.cpu).toBe(6e9)
   })
 
   async function setup() {
