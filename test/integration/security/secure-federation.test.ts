@@ -63,8 +63,19 @@ describe('the local federation with --secure', () => {
     expect(await response.json()).toMatchObject({ code: 'SIGNATURE_KEY_UNKNOWN' })
   })
 
-  async function setup() {
-    const started = await startTestFederation({ secure: true })
+  it('lets the agents publish their clusters’ flavours with signed calls, and answers 401 to an unsigned agent call', async () => {
+    const { url, at } = await setup({ clusters: true })
+
+    const flavours = await at('provider-node').participant.app.provider.flavours.listAvailable('k8slice')
+    const unsigned = await fetch(`${url('provider-node')}/agent/v1/cluster`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ liqoReady: true }) })
+
+    expect(flavours.length).toBeGreaterThan(0)
+    expect(unsigned.status).toBe(401)
+    expect(await unsigned.json()).toMatchObject({ code: 'SIGNATURE_MISSING' })
+  })
+
+  async function setup(options: { clusters?: boolean } = {}) {
+    const started = await startTestFederation({ secure: true, ...options })
     stops.push(() => started.federation.stop())
     const view = async (id: string, operationId: string) => (await (await fetch(`${started.url(id)}/chain/v1/operations/${operationId}`)).json()) as View
     return { ...started, view }
