@@ -56,6 +56,8 @@ import { InMemoryNonceStore } from '../adapters/security/in-memory-nonce-store.t
 import { DynamoNonceStore } from '../adapters/dynamo/dynamo-nonce-store.ts'
 import { agentSignatureAndToken, signatureAuth } from './http/signature-auth.ts'
 import type { AuthMiddleware } from './http/middleware.ts'
+import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.ts'
+import type { AuditLog } from '../core/security/audit.ts'
 import type { AgentDeps } from './http/agent-routes.ts'
 
 /** The participant's storage ports: DynamoDB repositories on its table, or in-memory fakes in unit tests. */
@@ -74,6 +76,8 @@ export interface Repositories {
   /** Nodes: the intents platforms submit, and what is measured and rated of providers. */
   intents?: IntentRepository
   providerStats?: ProviderStatsRepository
+  /** The audit trail of state-changing calls (`AUDIT#<day>`); without it none is kept. */
+  audit?: AuditLog
 }
 
 /** What a participant runs on: its table (or ready-made repositories) and optional injected services. */
@@ -107,6 +111,7 @@ export function dynamoRepositories(table: TableContext): Repositories {
     clusterStatus: new DynamoClusterStatusRepository(table),
     intents: new DynamoIntentRepository(table),
     providerStats: new DynamoProviderStatsRepository(table),
+    audit: new DynamoAuditLog(table),
   }
 }
 
@@ -134,7 +139,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     domain: config.domain,
     ...(config.liqoClusterId ? { liqoId: config.liqoClusterId } : {}),
   }
-  const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus, intents, providerStats } =
+  const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus, intents, providerStats, audit } =
     runtime.repositories ?? dynamoRepositories(runtime.table)
   const signer = requestSigner(config, clock, logger)
   const gateway = new HttpPeerGateway(config.id, runtime.fetch, signer)
@@ -217,10 +222,13 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     ...(aggregator ? { publication } : {}),
     chain: { ...chain, candidates },
     adminAuth: adminToken(config.adminToken),
+    ...(audit ? { audit: { log: audit, clock } } : {}),
     ...(auth ? { peerAuth: auth.peer } : {}),
     ...agentApi(config, runtime, agentCommands, { self, clock, flavours, ...(clusterStatus ? { clusterStatus } : {}) }, auth?.agent),
     ...(clusterStatus && config.role === 'node' ? { cluster: { status: clusterStatus, clock } } : {}),
     ...(intentDeps ? { intents: intentDeps, providerStats: { providerStats: intentDeps.providerStats } } : {}),
+    ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
+    ...(config.signingKeys ? { signingKeys: config.signingKeys } : {}),
   }
   return {
     self,

@@ -2,6 +2,7 @@ import * as z from 'zod'
 import { ROLES } from '../core/peers/model.ts'
 import type { Role } from '../core/peers/model.ts'
 import { parseWebhookSecret } from '../adapters/webhooks/standard-webhooks.ts'
+import { allowedHostsVariable } from './http/hardening.ts'
 import { parseKeyDirectory, parseKeyRing, parsePublicKeys } from '../core/security/keys.ts'
 import type { KeyRing, PublicJwk } from '../core/security/ports.ts'
 import { isRearError } from '../core/shared/errors.ts'
@@ -32,6 +33,7 @@ const envSchema = z.object({
   AGENT_QUEUE_URL: z.string().default(''),
   SQS_ENDPOINT: z.url().optional(),
   HOP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(30),
+  ALLOWED_HOSTS: allowedHostsVariable,
   INTENT_WEBHOOK_SECRET: z
     .string()
     .optional()
@@ -92,6 +94,8 @@ export interface ParticipantConfig {
   hopTimeoutSeconds: number
   /** Standard Webhooks secret (`whsec_…`) platforms sign intents with, and callbacks are signed with; intents are refused without one. */
   intentWebhookSecret?: string
+  /** host[:port] this API answers for; any other Host gets 421 (DNS rebinding). Unset: no check. */
+  allowedHosts?: string[]
   /** This participant's Ed25519 keys (`SIGNING_KEYS`): without them its calls go unsigned and incoming ones are not verified. */
   signingKeys?: KeyRing
   /** The in-cluster agent's public keys (`AGENT_PUBLIC_KEYS`, a JWK set), which its `/agent/*` calls are verified with. */
@@ -139,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     ...(e.SQS_ENDPOINT ? { sqsEndpoint: e.SQS_ENDPOINT } : {}),
     hopTimeoutSeconds: e.HOP_TIMEOUT_SECONDS,
     ...(e.INTENT_WEBHOOK_SECRET ? { intentWebhookSecret: e.INTENT_WEBHOOK_SECRET } : {}),
+    ...(e.ALLOWED_HOSTS ? { allowedHosts: e.ALLOWED_HOSTS } : {}),
     ...(e.SIGNING_KEYS ? { signingKeys: parseKeyRing(e.SIGNING_KEYS) } : {}),
     agentPublicKeys: e.AGENT_PUBLIC_KEYS ? parsePublicKeys(e.AGENT_PUBLIC_KEYS) : [],
     peerKeyDirectory: e.PEER_PUBLIC_KEYS ? parseKeyDirectory(e.PEER_PUBLIC_KEYS) : {},

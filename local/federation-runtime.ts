@@ -27,6 +27,7 @@ import { sampleServiceFlavour } from './sample-service-flavour.ts'
 import { ensureTable } from './tables.ts'
 import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
 import { processChainBatch } from '../functions/queues/chain-batch.ts'
+import { localAllowedHosts } from '../functions/http/hardening.ts'
 import { DEV_WEBHOOK_SECRET } from '../adapters/webhooks/standard-webhooks.ts'
 import type { ParticipantQueues } from './sqs-queues.ts'
 import { ensureParticipantQueues } from './sqs-queues.ts'
@@ -145,6 +146,7 @@ function participantEnv(
     PARTICIPANT_DOMAIN: spec.domain,
     PARTICIPANT_ENDPOINT: `${host}:${spec.port}`,
     PARTICIPANT_URL: `http://${host}:${spec.port}`,
+    ALLOWED_HOSTS: options.env?.ALLOWED_HOSTS || localAllowedHosts(host, spec.port),
     TABLE_NAME: `${options.tablePrefix ?? 'rear'}-${spec.id}`,
     LIQO_CLUSTER_ID: `liqo-${spec.id}`,
     PEERING_KUBECONFIG: Buffer.from(kubeconfig).toString('base64'),

@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import type { Logger } from '../../core/shared/ports.ts'
 import type { AppEnv } from './env.ts'
+import { auditRoutes, auditTrail } from './audit-routes.ts'
+import type { AuditLog } from '../../core/security/audit.ts'
 import { errorJson, onError } from './error-handler.ts'
 import type { AuthMiddleware, RequestLogFields } from './middleware.ts'
 import { allowAll, correlation, limitBody, methodNotAllowed } from './middleware.ts'
@@ -14,6 +16,8 @@ import type { AcceptPublicationDeps } from '../../core/discovery/accept-publicat
 import { discoveryRoutes } from './discovery-routes.ts'
 import { publicationRoutes, relayRoutes } from './relay-routes.ts'
 import { peerAdminRoutes } from './peer-admin-routes.ts'
+import type { KeyRing } from '../../core/security/ports.ts'
+import { keyRoutes } from './signature-auth.ts'
 import type { PeerAdminDeps } from './peer-admin-routes.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
@@ -48,6 +52,8 @@ export interface AppDeps {
   adminAuth?: AuthMiddleware
   /** `host[:port]` names this participant answers to (local mode, `ALLOWED_HOSTS`); any other Host gets 421. None: no check. */
   allowedHosts?: readonly string[]
+  /** This participant's signing keys: their public half is served at `/.well-known/rear-keys`. */
+  signingKeys?: KeyRing
   /** The in-cluster agent's API: commands from the agent queue, flavour refresh and withdrawal. */
   agent?: AgentDeps
   /** Guards the agent API with the agent's own token (never the admin token). */
@@ -60,12 +66,15 @@ export interface AppDeps {
   cluster?: { status: ClusterStatusRepository; clock: Clock }
   /** Fields the runtime adds to every log line of a request (Lambda: `awsRequestId`, `coldStart`). */
   requestLogFields?: RequestLogFields
+  /** The audit trail: every state-changing call recorded; `GET /admin/v1/audit` for operators. */
+  audit?: { log: AuditLog; clock: Clock }
 }
 
 /** One Hono app per participant; the role decides which route groups it mounts. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
   app.use('*', correlation(deps.logger, deps.participantId, deps.requestLogFields))
+  if (deps.audit) app.use('*', auditTrail(deps.audit.log, deps.audit.clock))
   app.use('*', securityHeaders())
   app.use('*', noStore)
   app.use('*', hostCheck(deps.allowedHosts))
@@ -89,6 +98,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.role === 'node') app.route('/', operationRoutes(deps.chain))
   app.route('/', adminRoutes(deps.admin))
   app.route('/', peerAdminRoutes(deps.peers))
+  if (deps.signingKeys) app.route('/', keyRoutes(deps.signingKeys))
+  if (deps.audit) app.route('/', auditRoutes({ audit: deps.audit.log, clock: deps.audit.clock }))
   if (deps.agent) app.route('/', agentRoutes(deps.agent))
   if (deps.agent && deps.role === 'node') app.route('/', agentChainRoutes(deps.chain))
   if (deps.intents) app.route('/', intentRoutes(deps.intents))

@@ -1,5 +1,6 @@
 import { InMemoryIntentQueue, InMemoryIntents } from './in-memory-intents.ts'
 import { InMemoryProviderStatsRepository } from './in-memory-provider-stats.ts'
+import { InMemoryAuditLog } from './in-memory-audit-log.ts'
 import { DEV_WEBHOOK_SECRET } from '../../adapters/webhooks/standard-webhooks.ts'
 import type { ChainMessage } from '../../core/chain/model.ts'
 import type { AgentCommandBody } from '../../core/cluster/cluster-commands.ts'
@@ -56,6 +57,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
   const intents = new InMemoryIntents()
   const intentQueue = new InMemoryIntentQueue()
   const providerStats = new InMemoryProviderStatsRepository()
+  const audit = new InMemoryAuditLog()
   const queued: { message: ChainMessage; delaySeconds?: number }[] = []
   const commands: AgentCommandBody[] = []
   const config = loadConfig({
@@ -82,6 +84,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
       clusterStatus,
       intents,
       providerStats,
+      audit,
     },
     agentInbox,
     queues: {
@@ -108,7 +111,7 @@ export async function createInMemoryParticipant(options: InMemoryParticipantOpti
     }
     return { status: res.status, headers: res.headers, text, body: parsed }
   }
-  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands, agentInbox, agentRecords, clusterStatus, intents, intentQueue, providerStats }
+  return { app, request, config, participant, clock, ids, logger, store, peers, candidates, published, hops, queued, commands, agentInbox, agentRecords, clusterStatus, intents, intentQueue, providerStats, audit }
 }
 
 export type InMemoryParticipant = Awaited<ReturnType<typeof createInMemoryParticipant>>

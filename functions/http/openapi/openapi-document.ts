@@ -1,6 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi'
 import type { Role } from '../../../core/peers/model.ts'
 import { registerAdminDocs } from './admin-docs.ts'
+import { registerAuditDocs } from './audit-docs.ts'
 import { registerAgentDocs } from './agent-docs.ts'
 import { registerProviderDocs } from './provider-docs.ts'
 import { registerFederationDocs } from './federation-docs.ts'
@@ -31,6 +32,7 @@ export function buildOpenApiDocument({ role, ...info }: DocumentInfo): object {
   registerProviderDocs(registry)
   registerFederationDocs(registry, role)
   registerAdminDocs(registry)
+  registerAuditDocs(registry)
   registerAgentDocs(registry, role)
   if (role === 'node') {
     registerIntentDocs(registry)

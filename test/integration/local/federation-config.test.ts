@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FakeClock } from '../../support/fake-clock.ts'
 import { startTestFederation } from '../../support/test-federation.ts'
@@ -37,6 +38,18 @@ describe('the local federation configured from the environment', () => {
     expect(await (await fetch(`${node}/intents/v1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json()).toMatchObject({ code: 'WEBHOOK_HEADERS_MISSING' })
   })
 
+  it('answers 421 to a Host that is not the participant’s own', async () => {
+    const { url, federation } = await setup({ env: {} })
+    const { port } = new URL(url('consumer-node'))
+
+    const rebound = await get(url('consumer-node'), '/chain/v1/operations/chain-unknown', `rebound.attacker.example:${port}`)
+    const local = await get(url('consumer-node'), '/healthz', `localhost:${port}`)
+
+    expect(federation.participants[0]?.config.allowedHosts).toContain(`127.0.0.1:${federation.participants[0]?.spec.port}`)
+    expect(rebound).toMatchObject({ status: 421, body: expect.stringContaining('MISDIRECTED_REQUEST') })
+    expect(local.status).toBe(200)
+  })
+
   it('gives each chain phase HOP_TIMEOUT_SECONDS', async () => {
     const { url, clock } = await setup({ env: { HOP_TIMEOUT_SECONDS: '45' } })
     await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=1`)
@@ -64,6 +77,16 @@ describe('the local federation configured from the environment', () => {
       expect(config.tableName).toMatch(new RegExp(`-${spec.id}$`))
     }
   })
+
+  function get(base: string, path: string, host: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const req = request(new URL(path, base), { headers: { Host: host } }, (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      })
+      req.on('error', reject).end()
+    })
+  }
 
   async function setup(input: { env: Record<string, string> }) {
     const clock = new FakeClock(new Date())
