@@ -37,6 +37,7 @@ import { PROGRESS_EXTENSION_SECONDS } from '../core/agent/agent-commands.ts'
 import { DynamoAgentCommandRepository } from '../adapters/dynamo/dynamo-agent-command-repository.ts'
 import { DynamoClusterStatusRepository } from '../adapters/dynamo/dynamo-cluster-status-repository.ts'
 import { DynamoIntentRepository } from '../adapters/dynamo/dynamo-intent-repository.ts'
+import { DynamoRateLimiter } from '../adapters/dynamo/dynamo-rate-limiter.ts'
 import { DynamoProviderStatsRepository } from '../adapters/dynamo/dynamo-provider-stats-repository.ts'
 import { SqsIntentQueue } from '../adapters/sqs/sqs-intent-queue.ts'
 import { SignedCallbackSender, StandardWebhookVerifier } from '../adapters/webhooks/standard-webhooks.ts'
@@ -168,6 +169,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     logger,
     transactionTtlMs: config.transactionTtlMs,
     contractTtlMs: config.contractTtlMs,
+    maxHoldsPerBuyer: config.maxHoldsPerBuyer,
   })
   const queues: { chain: ChainQueue; agent: AgentCommands; intent?: IntentQueue } = runtime.queues ?? sqsQueues(config, runtime.sqs)
   const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch, signer)
@@ -228,6 +230,9 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     ...(clusterStatus && config.role === 'node' ? { cluster: { status: clusterStatus, clock } } : {}),
     ...(intentDeps ? { intents: intentDeps, providerStats: { providerStats: intentDeps.providerStats } } : {}),
     ...(config.allowedHosts ? { allowedHosts: config.allowedHosts } : {}),
+    ...(runtime.table && (config.rateLimits.rearPerMinute > 0 || config.rateLimits.reservationsPerMinute > 0)
+      ? { rateLimiter: new DynamoRateLimiter(runtime.table, clock), rateLimits: config.rateLimits }
+      : {}),
     ...(config.signingKeys ? { signingKeys: config.signingKeys } : {}),
   }
   return {

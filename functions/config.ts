@@ -34,6 +34,9 @@ const envSchema = z.object({
   SQS_ENDPOINT: z.url().optional(),
   HOP_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(30),
   ALLOWED_HOSTS: allowedHostsVariable,
+  MAX_HOLDS_PER_BUYER: z.coerce.number().int().min(1).max(1000).default(5),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  RESERVATION_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(0),
   INTENT_WEBHOOK_SECRET: z
     .string()
     .optional()
@@ -96,6 +99,10 @@ export interface ParticipantConfig {
   intentWebhookSecret?: string
   /** host[:port] this API answers for; any other Host gets 421 (DNS rebinding). Unset: no check. */
   allowedHosts?: string[]
+  /** Live holds one buyer may have at once; one more is a 429 until the earliest expires. */
+  maxHoldsPerBuyer: number
+  /** Requests a minute per caller on /api and /rear, and on reserve, purchase and cancel (0: no limit). */
+  rateLimits: { rearPerMinute: number; reservationsPerMinute: number }
   /** This participant's Ed25519 keys (`SIGNING_KEYS`): without them its calls go unsigned and incoming ones are not verified. */
   signingKeys?: KeyRing
   /** The in-cluster agent's public keys (`AGENT_PUBLIC_KEYS`, a JWK set), which its `/agent/*` calls are verified with. */
@@ -144,6 +151,8 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     hopTimeoutSeconds: e.HOP_TIMEOUT_SECONDS,
     ...(e.INTENT_WEBHOOK_SECRET ? { intentWebhookSecret: e.INTENT_WEBHOOK_SECRET } : {}),
     ...(e.ALLOWED_HOSTS ? { allowedHosts: e.ALLOWED_HOSTS } : {}),
+    maxHoldsPerBuyer: e.MAX_HOLDS_PER_BUYER,
+    rateLimits: { rearPerMinute: e.RATE_LIMIT_PER_MINUTE, reservationsPerMinute: e.RESERVATION_RATE_LIMIT_PER_MINUTE },
     ...(e.SIGNING_KEYS ? { signingKeys: parseKeyRing(e.SIGNING_KEYS) } : {}),
     agentPublicKeys: e.AGENT_PUBLIC_KEYS ? parsePublicKeys(e.AGENT_PUBLIC_KEYS) : [],
     peerKeyDirectory: e.PEER_PUBLIC_KEYS ? parseKeyDirectory(e.PEER_PUBLIC_KEYS) : {},

@@ -11,7 +11,7 @@ export const apiUrl = api.url
 const apiDefaults = lambdaDefaults(apiUrl, [chainQueue, agentQueue, agentToken, intentWebhookSecret])
 
 /** The in-cluster agent's public JWK set, from the deploying shell's AGENT_PUBLIC_KEYS (public: not a secret); without it /agent keeps the token alone. */
-const agentPublicKeys = process.env.AGENT_PUBLIC_KEYS ? { AGENT_PUBLIC_KEYS: process.env.AGENT_PUBLIC_KEYS } : {}
+const agentPublicKeys: Record<string, string> = process.env.AGENT_PUBLIC_KEYS ? { AGENT_PUBLIC_KEYS: process.env.AGENT_PUBLIC_KEYS } : {}
 
 export const apiFunction = new sst.aws.Function('ParticipantApiFunction', {
   handler: 'functions/lambda/participant-api.handler',

@@ -11,6 +11,8 @@ function functionEnvironment(apiUrl: $util.Output<string>): Record<string, $util
     PARTICIPANT_ENDPOINT: apiUrl.apply((url) => new URL(url).host),
     PARTICIPANT_URL: apiUrl.apply((url) => url.replace(/\/$/, '')),
     LIQO_CLUSTER_ID: participant.liqoClusterId,
+    RATE_LIMIT_PER_MINUTE: '600',
+    RESERVATION_RATE_LIMIT_PER_MINUTE: '120',
     ...(participant.transactionTtlSeconds ? { TRANSACTION_TTL_SECONDS: String(participant.transactionTtlSeconds) } : {}),
   }
 }

@@ -18,6 +18,9 @@ import { publicationRoutes, relayRoutes } from './relay-routes.ts'
 import { peerAdminRoutes } from './peer-admin-routes.ts'
 import type { KeyRing } from '../../core/security/ports.ts'
 import { keyRoutes } from './signature-auth.ts'
+import type { RateLimiter } from '../../core/shared/rate-limit.ts'
+import type { RateLimits } from './rate-limit.ts'
+import { mountRateLimits } from './rate-limit.ts'
 import type { PeerAdminDeps } from './peer-admin-routes.ts'
 import type { ChainDeps } from '../../core/chain/chain-deps.ts'
 import type { RemoteFlavourRepository } from '../../core/discovery/ports.ts'
@@ -52,6 +55,9 @@ export interface AppDeps {
   adminAuth?: AuthMiddleware
   /** `host[:port]` names this participant answers to (local mode, `ALLOWED_HOSTS`); any other Host gets 421. None: no check. */
   allowedHosts?: readonly string[]
+  /** Per-caller token buckets on the REAR API; absent: no limit. */
+  rateLimiter?: RateLimiter
+  rateLimits?: RateLimits
   /** This participant's signing keys: their public half is served at `/.well-known/rear-keys`. */
   signingKeys?: KeyRing
   /** The in-cluster agent's API: commands from the agent queue, flavour refresh and withdrawal. */
@@ -82,6 +88,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('*', requireJson)
   app.use('/api/*', deps.peerAuth ?? allowAll)
   app.use('/rear/*', deps.peerAuth ?? allowAll)
+  if (deps.rateLimiter) mountRateLimits(app, deps.rateLimiter, deps.rateLimits)
   guardOperatorRoutes(app, deps.adminAuth ?? allowAll)
   app.use('/agent/*', deps.agentAuth ?? allowAll)
   if (deps.cluster) for (const [method, path] of PEERING_ROUTES) app.on(method, path, liqoGate(deps.cluster.status, deps.cluster.clock))

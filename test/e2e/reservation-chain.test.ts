@@ -113,7 +113,7 @@ describe('the reservation chain over SQS', () => {
   }, 120_000)
 
   async function setup(options: { clock?: FakeClock } = {}) {
-    const federation = await startTestFederation({ ...(options.clock ? { clock: options.clock } : {}), env: { HOP_TIMEOUT_SECONDS: '20' } })
+    const federation = await startTestFederation({ ...(options.clock ? { clock: options.clock } : {}), env: { HOP_TIMEOUT_SECONDS: '20', MAX_HOLDS_PER_BUYER: '50' } })
     stops.push(() => federation.federation.stop())
     const { url } = federation
     await fetch(`${url('consumer-node')}/discovery/v1/flavors/k8slice?filter[cpu][range][min]=1`)

@@ -173,7 +173,7 @@ describe('provider REAR API', () => {
       const text = await res.text()
       return { status: res.status, text, body: text ? JSON.parse(text) : undefined }
     }
-    const scan = async () => (await table.client.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }))).Items ?? []
+    const scan = async () => ((await table.client.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }))).Items ?? []).filter((item) => item.kind !== 'audit')
     return { app, request, clock, scan, participant }
   }
 })
