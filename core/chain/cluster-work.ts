@@ -67,8 +67,9 @@ export async function reportPeering(deps: ChainDeps, chainId: string, report: { 
     if (hop.peering?.status === report.status && hop.peering.detail === report.detail) return undefined
     const at = deps.clock.now()
     const peering: PeeringStatus = { status: report.status, at, ...(report.detail ? { detail: report.detail } : {}) }
+    const { peeringDue: _settled, ...rest } = hop
     return {
-      hop: noted({ ...hop, peering }, at, report.status === 'active' ? 'PEERING_ACTIVE' : 'PEERING_FAILED', report.detail),
+      hop: noted({ ...rest, peering } as Hop, at, report.status === 'active' ? 'PEERING_ACTIVE' : 'PEERING_FAILED', report.detail),
       ...(allocationId ? { effects: { allocationStatus: { id: allocationId, status: report.status, at, ...(report.detail ? { detail: report.detail } : {}) } } } : {}),
     }
   })

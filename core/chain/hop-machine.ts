@@ -28,6 +28,9 @@ export interface ChainSettings {
   hopTimeoutSeconds: number
 }
 
+/** How long an end waits for its agent to report its side of the peering before marking it in error, in seconds. */
+export const PEERING_DEADLINE_SECONDS = 600
+
 /** A relay or provider waits this many times the origin's timeout, so the origin's own timeout fires first. */
 export const DOWNSTREAM_PATIENCE = 2
 
@@ -301,7 +304,7 @@ const soldHere: Handler<'SOLD'> = (hop, event, ctx) => {
   const contract = event.contract
   const netEvent = networkEvent(hop, ctx, contract.id)
   return {
-    hop: moveTo({ ...hop, contractId: contract.id, remoteClusterId: contract.buyerClusterId }, 'purchased', ctx, 'PURCHASED', contract.id),
+    hop: moveTo({ ...hop, contractId: contract.id, remoteClusterId: contract.buyerClusterId, peeringDue: after(ctx, PEERING_DEADLINE_SECONDS) }, 'purchased', ctx, 'PURCHASED', contract.id),
     commands: [
       ...toUpstream(hop, ctx, { type: 'PURCHASE_OK', contractId: contract.id, contract, ...(hop.transactionId ? { transactionId: hop.transactionId } : {}) }),
       ...deployVirtualRouter(hop, ctx, contract, contract.id),
@@ -318,7 +321,14 @@ const purchasedDownstream: Handler<'PURCHASE_OK'> = (hop, event, ctx) => {
   const remoteClusterId = event.contract?.peeringTargetCredentials.clusterId
   const pendingPeering = down.position === 'origin' ? down.pendingPeering : undefined
   let next = moveTo(
-    { ...withoutPending(down), contractId, downstreamContractId: event.contractId, ...(remoteClusterId ? { remoteClusterId } : {}), ...(contract ? { contractRecorded: true } : {}) },
+    {
+      ...withoutPending(down),
+      contractId,
+      downstreamContractId: event.contractId,
+      ...(remoteClusterId ? { remoteClusterId } : {}),
+      ...(contract ? { contractRecorded: true } : {}),
+      ...(down.position === 'origin' ? { peeringDue: after(ctx, PEERING_DEADLINE_SECONDS) } : {}),
+    },
     'purchased',
     ctx,
     'PURCHASED',

@@ -138,6 +138,8 @@ interface HopBase {
   /** Upstream of the provider: this hop wrote its own contract (not when a Go provider confirmed a sale without one). */
   contractRecorded?: boolean
   peering?: PeeringStatus
+  /** Ends only, once purchased: when this side's peering must have been reported, or it is marked in error. */
+  peeringDue?: Date
   timeline: TimelineEntry[]
   /** Effects decided but not yet carried out; drained after every save (transactional outbox). */
   outbox: OutboxEntry[]

@@ -128,6 +128,7 @@ export function hopToStored(hop: Hop): Record<string, unknown> {
     outbox: hop.outbox.map(outboxToWire),
     deadline: hop.deadline?.toISOString(),
     peering: hop.peering ? { ...hop.peering, at: hop.peering.at.toISOString() } : undefined,
+    peeringDue: hop.peeringDue?.toISOString(),
     workloads: 'workloads' in hop && hop.workloads ? Object.fromEntries(Object.entries(hop.workloads).map(([k, w]) => [k, { ...w, updatedAt: w.updatedAt.toISOString() }])) : undefined,
     createdAt: hop.createdAt.toISOString(),
     updatedAt: hop.updatedAt.toISOString(),
@@ -143,6 +144,7 @@ export function hopFromStored(stored: Record<string, unknown>): Hop {
     timeline: (stored.timeline as { at: string; event: TimelineEvent; detail?: string }[]).map((t) => ({ ...t, at: new Date(t.at) })),
     outbox: (stored.outbox as Record<string, unknown>[]).map(outboxFromWire),
     ...(stored.deadline ? { deadline: new Date(stored.deadline as string) } : {}),
+    ...(stored.peeringDue ? { peeringDue: new Date(stored.peeringDue as string) } : {}),
     ...(stored.peering ? { peering: { ...(stored.peering as PeeringStatus), at: new Date((stored.peering as { at: string }).at) } } : {}),
     ...(stored.workloads
       ? { workloads: Object.fromEntries(Object.entries(stored.workloads as Record<string, WorkloadStatus>).map(([k, w]) => [k, { ...w, updatedAt: new Date(w.updatedAt) }])) }

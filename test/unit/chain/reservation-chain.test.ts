@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { PEERING_DEADLINE_SECONDS } from '../../../core/chain/hop-machine.ts'
 import { handleChainMessage } from '../../../core/chain/run-hop.ts'
 import { purchaseChain, startChain } from '../../../core/chain/start-chain.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
@@ -156,6 +157,23 @@ describe(handleChainMessage.name, () => {
     const pool = provider.store.pools.get(FLAVOUR)!
     return aTransaction({ id: 'blocker', flavour: provider.store.flavours.get(FLAVOUR)!.flavour, buyer: aBuyer({ id: 'someone' }), configuration: undefined, hold: { ...pool.free }, expiresAt: new Date('2030-01-01') })
   }
+
+  it('marks a peering that no agent reports within its deadline in error at both ends, allocations included', async () => {
+    const { network, start, hopAt } = await setup()
+    const origin = await start()
+    await network.runUntilIdle()
+    network.clock.advance((PEERING_DEADLINE_SECONDS - 1) * 1000)
+    await network.sweepAll()
+    expect(hopAt('consumer-node', origin.chainId).peering).toBeUndefined()
+    network.clock.advance(2000)
+    await network.sweepAll()
+    for (const id of ['consumer-node', 'provider-node']) {
+      expect(hopAt(id, origin.chainId), id).toMatchObject({ state: 'purchased', peering: { status: 'error', detail: expect.stringContaining('no peering reported') } })
+      expect(hopAt(id, origin.chainId).peeringDue, id).toBeUndefined()
+    }
+    expect([...network.participants.get('consumer-node')!.hops.allocations.values()]).toEqual([expect.objectContaining({ type: 'VirtualNode', status: 'error' })])
+    expect([...network.participants.get('provider-node')!.store.allocations.values()]).toEqual([expect.objectContaining({ type: 'Node', status: 'error' })])
+  })
 
   async function setup(input: { goProvider?: boolean } = {}) {
     const network = new FakeChainNetwork()
