@@ -810,17 +810,19 @@ describe.each([inMemoryRepositories, dynamoRepositories])('repositories on $name
       expect(await contracts.get(contract.id)).toMatchObject({ id: contract.id })
     })
 
-    it('lists the hops due: live ones past their deadline and undrained outboxes, oldest first', async () => {
+    it('lists the hops due: live ones past their deadline, purchased ones past their contract end, and undrained outboxes, oldest first', async () => {
       const { hops } = await setup()
       const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, seconds))
       await hops.create(anOriginHop({ chainId: 'late', deadline: at(30) }))
       await hops.create(anOriginHop({ chainId: 'later', deadline: at(50) }))
       await hops.create(anOriginHop({ chainId: 'settled', state: 'failed', deadline: at(10) }))
-      await hops.create(anOriginHop({ chainId: 'undrained', state: 'purchased', updatedAt: at(0), outbox: [anOutboxMessage(anOriginHop(), 'consumer-supernode')] }))
+      await hops.create(anOriginHop({ chainId: 'undrained', state: 'purchased', deadline: at(3600), updatedAt: at(0), outbox: [anOutboxMessage(anOriginHop(), 'consumer-supernode')] }))
+      await hops.create(anOriginHop({ chainId: 'ended', state: 'purchased', deadline: at(80) }))
       await hops.create(aRelayHop({ chainId: 'relay', state: 'reserved', deadline: at(70) }))
       expect((await hops.listDue(at(45), 10)).map((h) => h.chainId)).toEqual(['late'])
       expect((await hops.listDue(at(61), 10)).map((h) => h.chainId)).toEqual(['late', 'later', 'undrained'])
       expect((await hops.listDue(at(90), 2)).map((h) => h.chainId)).toEqual(['late', 'later'])
+      expect((await hops.listDue(at(90), 10)).map((h) => h.chainId)).toEqual(['late', 'later', 'undrained', 'relay', 'ended'])
     })
 
     it('leaves the due list once settled and drained', async () => {
