@@ -5,9 +5,9 @@ import { PEERING_SENDER } from '../cluster/cluster-commands.ts'
 import type { ChainDeps } from './chain-deps.ts'
 import type { Hop, OriginHop, PeeringStatus, TimelineEvent, WorkloadStatus } from './model.ts'
 import { applyEvent, drainOutbox } from './run-hop.ts'
+import { roleOf } from './hop-machine.ts'
 import type { HopEffects } from './ports.ts'
 
-const roleOf = (hop: Hop) => (hop.position === 'origin' ? 'consumer' : hop.position === 'provider' ? 'provider' : undefined)
 
 async function endHop(deps: ChainDeps, chainId: string): Promise<Hop> {
   const hop = await deps.hops.get(chainId)

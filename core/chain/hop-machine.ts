@@ -169,7 +169,7 @@ const networkEvent = (hop: Hop, ctx: DecideContext, contractId: string) => ({
 })
 
 /** The member cluster's side of a hop: only the two ends have one; supernodes and catalogs relay. */
-const roleOf = (hop: Hop): ClusterRole | undefined => (hop.position === 'origin' ? 'consumer' : hop.position === 'provider' ? 'provider' : undefined)
+export const roleOf = (hop: Hop): ClusterRole | undefined => (hop.position === 'origin' ? 'consumer' : hop.position === 'provider' ? 'provider' : undefined)
 
 /**
  * The Network Manager's virtual router, for the agent of an end of the chain: in Liqo v1 the gateway
@@ -365,18 +365,18 @@ function releaseAll(hop: Hop, ctx: DecideContext, why: string): Decision {
 
 const releasedByUpstream: Handler<'RELEASE'> = (hop, event, ctx) => releaseAll(hop, ctx, `by ${event.from}: ${event.reason}`)
 
-/** The consumer tears its chain down: everything below releases; its VirtualNode allocation goes too. */
-const releaseRequested: Handler<'RELEASE_REQUESTED'> = (hop, event, ctx) => {
-  const decision = releaseAll(note(hop, ctx, 'RELEASE_REQUESTED', event.reason), ctx, `by ${ctx.self}: ${event.reason}`)
+/** The consumer ends its chain: everything below releases, and its VirtualNode allocation goes too. */
+function releaseAtOrigin(hop: Hop, ctx: DecideContext, why: string): Decision {
+  const decision = releaseAll(hop, ctx, why)
   const allocationId = hop.position === 'origin' ? hop.allocationId : undefined
   return allocationId ? { ...decision, commands: [...decision.commands, { kind: 'record', effects: { releasedAllocation: { id: allocationId, at: ctx.now } } }] } : decision
 }
 
-const contractEnded: Handler<'DEADLINE'> = (hop, _event, ctx) => {
-  const decision = releaseAll(note(hop, ctx, 'DEADLINE_PASSED', `the contract ended at ${hop.deadline?.toISOString()}`), ctx, 'the contract ended')
-  const allocationId = hop.position === 'origin' ? hop.allocationId : undefined
-  return allocationId ? { ...decision, commands: [...decision.commands, { kind: 'record', effects: { releasedAllocation: { id: allocationId, at: ctx.now } } }] } : decision
-}
+const releaseRequested: Handler<'RELEASE_REQUESTED'> = (hop, event, ctx) =>
+  releaseAtOrigin(note(hop, ctx, 'RELEASE_REQUESTED', event.reason), ctx, `by ${ctx.self}: ${event.reason}`)
+
+const contractEnded: Handler<'DEADLINE'> = (hop, _event, ctx) =>
+  releaseAtOrigin(note(hop, ctx, 'DEADLINE_PASSED', `the contract ended at ${hop.deadline?.toISOString()}`), ctx, 'the contract ended')
 
 const withoutPending = <H extends Hop>(hop: H): H => {
   if (hop.position !== 'origin' || !hop.pendingPeering) return hop

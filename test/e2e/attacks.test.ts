@@ -93,16 +93,8 @@ describe('the attacks of issue 14, by a registered peer signing as itself', () =
       expect(res.status).toBe(202)
       return (await res.json()) as View
     }
-    const view = async (id: string, operationId: string) => (await (await fetch(`${url(id)}/chain/v1/operations/${operationId}`)).json()) as View
-    const waitFor = async (operationId: string, states: string[], timeoutMs = 30_000): Promise<View> => {
-      const deadline = Date.now() + timeoutMs
-      for (;;) {
-        const current = await view('consumer-node', operationId)
-        if (states.includes(current.state)) return current
-        if (Date.now() > deadline) throw new Error(`operation ${operationId} is ${current.state}, not ${states.join('|')}`)
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-    }
+    const view = (id: string, operationId: string) => federation.view<View>(id, operationId)
+    const waitFor = (operationId: string, states: string[], timeoutMs?: number) => federation.waitFor<View>(operationId, states, timeoutMs)
     return { ...federation, start, view, waitFor, attacker: { send, sendChain } }
   }
 })

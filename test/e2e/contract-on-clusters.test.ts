@@ -23,7 +23,7 @@ describe('a contract on fake clusters, end to end (issue 12: done when)', () => 
     await started?.federation.stop()
   })
 
-  const view = async (id: string, operationId: string) => (await (await fetch(`${started.url(id)}/chain/v1/operations/${operationId}`)).json()) as View
+  const view = (id: string, operationId: string) => started.view<View>(id, operationId)
   const cpuOfWorker1 = async () => {
     const flavours = (await (await fetch(`${started.url('provider-node')}/api/v2/flavors/k8slice`)).json()) as WireFlavour[]
     return flavours.map((f) => f.type.data.charateristics.cpu).sort()

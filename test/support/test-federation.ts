@@ -31,5 +31,16 @@ export async function startTestFederation(options: Omit<FederationOptions, 'part
     const items = (await table.client.send(new ScanCommand({ TableName: table.tableName, ConsistentRead: true }))).Items ?? []
     return kind ? items.filter((i) => i.kind === kind) : items
   }
-  return { federation, at, url, scan }
+  /** One participant's view of an operation, and a wait until the consumer's hop reaches one of `states`. */
+  const view = async <V extends { state: string }>(id: string, operationId: string) => (await (await fetch(`${url(id)}/chain/v1/operations/${operationId}`)).json()) as V
+  const waitFor = async <V extends { state: string }>(operationId: string, states: string[], timeoutMs = 30_000): Promise<V> => {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const current = await view<V>('consumer-node', operationId)
+      if (states.includes(current.state)) return current
+      if (Date.now() > deadline) throw new Error(`operation ${operationId} is ${current.state}, not ${states.join('|')}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  return { federation, at, url, scan, view, waitFor }
 }
