@@ -10,6 +10,7 @@ declare module 'sst' {
     IntentWebhookSecret: { value: string; type: 'sst.sst.Secret' }
     PeeringKubeconfig: { value: string; type: 'sst.sst.Secret' }
     SigningKeys: { value: string; type: 'sst.sst.Secret' }
+    SealingKeys: { value: string; type: 'sst.sst.Secret' }
   }
 }
 export {}

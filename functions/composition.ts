@@ -61,6 +61,11 @@ import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.ts'
 import type { AuditLog } from '../core/security/audit.ts'
 import type { AgentDeps } from './http/agent-routes.ts'
 
+import { JweSealer } from '../adapters/security/jwe-sealer.ts'
+import { registrySealRecipients } from '../core/security/sealing-recipients.ts'
+import type { CredentialSealing } from '../core/contracts/sealed-credentials.ts'
+import type { PurchaseDeps } from '../core/contracts/purchase-flavour.ts'
+import type { ReserveDeps } from '../core/reservations/reserve-flavour.ts'
 /** The participant's storage ports: DynamoDB repositories on its table, or in-memory fakes in unit tests. */
 export interface Repositories {
   flavours: FlavourRepository
@@ -158,7 +163,8 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     settings: { peerTimeoutMs: config.peerTimeoutMs, hopLimit: config.hopLimit, candidateTtlMs: config.candidateTtlMs },
   }
   const publication: AcceptPublicationDeps = { published, peers, clock, logger, publicationTtlMs: config.publicationTtlMs }
-  const { reserve, purchase } = useCaseDeps({
+  const sealing = credentialSealing(config, peers)
+  const { reserve, purchase } = withSealing(sealing, useCaseDeps({
     self,
     flavours,
     reservations,
@@ -247,6 +253,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   }
 }
 
+    ...(config.sealingKeys ? { sealingKeys: config.sealingKeys } : {}),
 function sqsQueues(config: ParticipantConfig, sqsConfig: SqsConfig | undefined): { chain: ChainQueue; agent: AgentCommands; intent: IntentQueue } {
   const sqs = lazySqsSend(sqsConfig ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
   return { chain: new SqsChainQueue(sqs, config.chainQueueUrl), agent: new SqsAgentCommands(sqs, config.agentQueueUrl), intent: new SqsIntentQueue(sqs, config.chainQueueUrl) }
@@ -292,6 +299,18 @@ function requestSigner(config: ParticipantConfig, clock: Clock, logger: Logger):
  * AGENT_PUBLIC_KEYS the agent API keeps its token alone.
  */
 function signatureGuards(config: ParticipantConfig, runtime: Runtime, peers: PeerRepository, clock: Clock, logger: Logger): { peer: AuthMiddleware; agent?: AuthMiddleware } {
+/** Seals credentials with `SEALING_KEYS` to recipients registered with a sealing key; undefined (credentials in clear) without them. */
+function credentialSealing(config: ParticipantConfig, peers: PeerRepository): CredentialSealing | undefined {
+  if (!config.sealingKeys) return undefined
+  return { sealer: new JweSealer(config.id, config.sealingKeys), recipients: registrySealRecipients({ peers, directory: config.peerKeyDirectory }) }
+}
+
+/** The provider use cases with sealing: the purchase seals the peering kubeconfig, the reserve a buyer kubeconfig sent in clear. */
+function withSealing(sealing: CredentialSealing | undefined, deps: { reserve: ReserveDeps; purchase: PurchaseDeps }): { reserve: ReserveDeps; purchase: PurchaseDeps } {
+  if (!sealing) return deps
+  return { reserve: { ...deps.reserve, sealer: sealing.sealer }, purchase: { ...deps.purchase, sealing } }
+}
+
   const nonces = runtime.nonces ?? (runtime.table ? new DynamoNonceStore(runtime.table, () => clock.now()) : new InMemoryNonceStore(() => clock.now()))
   const keys = { peers, agentKeys: config.agentPublicKeys, selfId: config.id, directory: config.peerKeyDirectory }
   const guard = (accept: 'peer' | 'agent') =>

@@ -4,7 +4,8 @@ import type { Role } from '../core/peers/model.ts'
 import { parseWebhookSecret } from '../adapters/webhooks/standard-webhooks.ts'
 import { allowedHostsVariable } from './http/hardening.ts'
 import { parseKeyDirectory, parseKeyRing, parsePublicKeys } from '../core/security/keys.ts'
-import type { KeyRing, PublicJwk } from '../core/security/ports.ts'
+import type { KeyRing, PeerPublicJwk, PublicJwk, SealingKeyRing } from '../core/security/ports.ts'
+import { parseSealingKeyRing } from '../core/security/sealing-keys.ts'
 import { isRearError } from '../core/shared/errors.ts'
 
 const DAY_MS = 86_400_000
@@ -51,6 +52,7 @@ const envSchema = z.object({
   SIGNING_KEYS: z.string().optional().superRefine(checked(parseKeyRing)),
   AGENT_PUBLIC_KEYS: z.string().optional().superRefine(checked(parsePublicKeys)),
   PEER_PUBLIC_KEYS: z.string().optional().superRefine(checked(parseKeyDirectory)),
+  SEALING_KEYS: z.string().optional().superRefine(checked(parseSealingKeyRing)),
   LOCAL_UNSIGNED_LOOPBACK: z.enum(['true', 'false']).default('false'),
 })
 
@@ -108,7 +110,9 @@ export interface ParticipantConfig {
   /** The in-cluster agent's public keys (`AGENT_PUBLIC_KEYS`, a JWK set), which its `/agent/*` calls are verified with. */
   agentPublicKeys: PublicJwk[]
   /** Public keys of participants that are not registered peers (`PEER_PUBLIC_KEYS`), by participant id. */
-  peerKeyDirectory: Record<string, PublicJwk[]>
+  peerKeyDirectory: Record<string, PeerPublicJwk[]>
+  /** This participant's X25519 sealing keys (`SEALING_KEYS`): credentials are sealed to it and kept sealed; without them they stay in clear. */
+  sealingKeys?: SealingKeyRing
   /** Unsigned calls from loopback are accepted (local mode without `--secure`). */
   localUnsignedLoopback: boolean
 }
@@ -159,3 +163,4 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     localUnsignedLoopback: e.LOCAL_UNSIGNED_LOOPBACK === 'true',
   }
 }
+    ...(e.SEALING_KEYS ? { sealingKeys: parseSealingKeyRing(e.SEALING_KEYS) } : {}),

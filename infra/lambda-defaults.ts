@@ -1,4 +1,4 @@
-import { adminToken, peeringKubeconfig, signingKeys } from './secrets'
+import { adminToken, peeringKubeconfig, sealingKeys, signingKeys } from './secrets'
 import { bundling, participant, runtime } from './settings'
 import { participantTable } from './tables'
 
@@ -20,14 +20,14 @@ function functionEnvironment(apiUrl: $util.Output<string>): Record<string, $util
 /**
  * What every function of this participant shares, written once: the runtime, the bundling `npm run
  * build` measures, the participant's environment, and the table and secrets `lambdaConfig` reads
- * (the signing keys too: every function calls peers).
+ * (the signing keys too: every function calls peers; the sealing keys too: every function may purchase or reserve as a chain hop).
  * `links` adds what only some functions use (the chain and agent queues).
  */
 export function lambdaDefaults(apiUrl: $util.Output<string>, links: $util.Input<unknown>[] = []) {
   return {
     runtime,
     nodejs: bundling,
-    link: [participantTable, adminToken, peeringKubeconfig, signingKeys, ...links],
+    link: [participantTable, adminToken, peeringKubeconfig, signingKeys, sealingKeys, ...links],
     environment: functionEnvironment(apiUrl),
   }
 }

@@ -15,3 +15,9 @@ export const intentWebhookSecret = new sst.Secret('IntentWebhookSecret', '')
  * SigningKeys ...); every function signs its calls to peers with it, and the API verifies theirs once it is set.
  */
 export const signingKeys = new sst.Secret('SigningKeys', '')
+
+/**
+ * This participant's X25519 sealing keys, `{ current, previous? }` private JWKs (sst secret set SealingKeys ...);
+ * peering kubeconfigs are sealed to it (or to the buyer) and stored only sealed. Empty: credentials stay in clear.
+ */
+export const sealingKeys = new sst.Secret('SealingKeys', '')

@@ -9,6 +9,8 @@ export interface LinkedResources {
   intentWebhookSecret?: string
   /** SIGNING_KEYS JSON; empty (calls unsigned, none verified) by default. */
   signingKeys?: string
+  /** SEALING_KEYS JSON; empty (credentials in clear) by default. */
+  sealingKeys?: string
   chainQueueUrl: string
   agentQueueUrl: string
 }
@@ -27,6 +29,7 @@ export function sstLinkEnvironment(links: LinkedResources): Record<string, strin
     SST_RESOURCE_PeeringKubeconfig: link({ value: links.peeringKubeconfig ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_IntentWebhookSecret: link({ value: links.intentWebhookSecret ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_SigningKeys: link({ value: links.signingKeys ?? '', type: 'sst.sst.Secret' }),
+    SST_RESOURCE_SealingKeys: link({ value: links.sealingKeys ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_ChainQueue: link({ url: links.chainQueueUrl, type: 'sst.aws.Queue' }),
     SST_RESOURCE_AgentQueue: link({ url: links.agentQueueUrl, type: 'sst.aws.Queue' }),
   }

@@ -22,6 +22,11 @@ export interface PurchaseRequest {
   declarativePeering?: boolean
   liqoCredentials?: LiqoCredentials
   ingressTelemetryEndpoint?: TelemetryEndpoint
+  /**
+   * The signed buyer (never a body field): the kubeconfig is sealed to its sealing key when it has one,
+   * and answered in clear otherwise (an unsigned FLUIDOS Go buyer).
+   */
+  sealFor?: string
 }
 
 /** The agreement a purchase creates; one per transaction. */
@@ -32,7 +37,7 @@ export interface Contract {
   buyer: NodeIdentity
   buyerClusterId: string
   seller: NodeIdentity
-  /** The provider's credentials the buyer peers with (sensitive). */
+  /** The provider's credentials the buyer peers with (sensitive): with sealing keys, the kubeconfig is a compact JWE. */
   peeringTargetCredentials: LiqoCredentials
   expiresAt: Date
   configuration?: Configuration

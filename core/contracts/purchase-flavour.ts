@@ -12,6 +12,8 @@ import type { Transaction } from '../reservations/model.ts'
 import type { ReservationRepository } from '../reservations/ports.ts'
 import type { Contract, PurchaseRequest } from './model.ts'
 import type { ContractRepository, PurchasePlan } from './ports.ts'
+import type { CredentialSealing } from './sealed-credentials.ts'
+import { contractForBuyer, sealedForStorage } from './sealed-credentials.ts'
 
 export interface PurchaseDeps {
   flavours: FlavourRepository
@@ -25,6 +27,8 @@ export interface PurchaseDeps {
   self: NodeIdentity
   /** Contract lifetime in milliseconds (the Go node's is 365 days). */
   contractTtlMs: number
+  /** Seals the peering kubeconfig (`SEALING_KEYS`): stored only sealed, answered sealed to a buyer with a sealing key. */
+  sealing?: CredentialSealing
 }
 
 /** Ids we derive stay within the wire's 256-character id bound: the derived part is cut to leave room for prefix and suffix. */
@@ -44,7 +48,7 @@ async function existingContract(deps: PurchaseDeps, tx: Transaction): Promise<Co
 async function buildContract(deps: PurchaseDeps, tx: Transaction, request: PurchaseRequest, now: Date): Promise<Contract> {
   const cluster = await deps.cluster.peeringCredentials()
   const credentials = request.declarativePeering ? { clusterId: cluster.clusterId, kubeconfig: '' } : cluster
-  return {
+  const contract: Contract = {
     id: `contract-${slug(tx.flavourId)}-${deps.ids.hex(8)}`,
     transactionId: tx.id,
     flavour: tx.flavour,
@@ -58,6 +62,7 @@ async function buildContract(deps: PurchaseDeps, tx: Transaction, request: Purch
     extraInformation: { [DECLARATIVE_PEERING_MARK.key]: DECLARATIVE_PEERING_MARK.value },
     createdAt: now,
   }
+  return sealedForStorage(deps.sealing, contract, request.sealFor)
 }
 
 const nodeAllocation = (deps: PurchaseDeps, contract: Contract, now: Date): Allocation => ({
@@ -116,8 +121,10 @@ async function attempt(deps: PurchaseDeps, transactionId: string, request: Purch
 /**
  * PURCHASE_FLAVOUR (provider side). In one commit: the contract, the flavour replaced by its reduced
  * remainder, and an inactive Node allocation. Idempotent per transaction: purchasing again returns
- * the same contract. 404 unknown transaction; 408 once expired (and the hold is released).
+ * the same contract. 404 unknown transaction; 408 once expired (and the hold is released). The
+ * peering kubeconfig is stored only sealed, and answered sealed to a signed buyer with a sealing key.
  */
 export async function purchaseFlavour(deps: PurchaseDeps, transactionId: string, request: PurchaseRequest): Promise<Contract> {
-  return retryOnContention(deps.clock, () => attempt(deps, transactionId, request), hotItemContentionRetry)
+  const contract = await retryOnContention(deps.clock, () => attempt(deps, transactionId, request), hotItemContentionRetry)
+  return contractForBuyer(deps.sealing, contract, request.sealFor, deps.logger)
 }

@@ -17,7 +17,7 @@ export interface Transaction {
   reservationKey: string
   /** The buyer's Liqo cluster id (wire `clusterID`). */
   clusterId: string
-  /** Kept for peering (agent issue); never sent back to anyone. */
+  /** Kept for peering (agent issue); never sent back to anyone. Sealed (a compact JWE) when the provider has sealing keys. */
   buyerKubeconfig?: string
   /** The configuration as asked for; absent means the whole flavour. */
   configuration?: Configuration
@@ -43,6 +43,7 @@ export interface ReserveRequest {
   /** Replaces the buyer id as the idempotency key (one reservation per chain, not per buyer). */
   reservationKey?: string
   buyer: NodeIdentity
+  /** As received: a compact JWE sealed to this provider by a rear-cloud origin, or a FLUIDOS Go buyer's clear kubeconfig. */
   buyerKubeconfig?: string
   configuration?: Configuration
 }

@@ -9,6 +9,8 @@ import { CapacityUnavailableError, FlavourGoneError, ReservationExistsError, Res
 import type { ReserveRequest, Transaction } from './model.ts'
 import { DEFAULT_MAX_HOLDS_PER_BUYER, isLive } from './model.ts'
 import type { HoldCap, ReservationRepository } from './ports.ts'
+import type { CredentialSealer } from '../security/credential-sealer.ts'
+import { isSealed } from '../security/credential-sealer.ts'
 
 export interface ReserveDeps {
   flavours: FlavourRepository
@@ -20,6 +22,8 @@ export interface ReserveDeps {
   transactionTtlMs: number
   /** Live holds one buyer may have at once (`MAX_HOLDS_PER_BUYER`); 5 when absent. */
   maxHoldsPerBuyer?: number
+  /** Seals a buyer kubeconfig that arrives in clear (a FLUIDOS Go buyer) to this provider before it is stored (`SEALING_KEYS`). */
+  sealer?: CredentialSealer
 }
 
 const sameConfiguration = (a: Configuration | undefined, b: Configuration | undefined): boolean =>
@@ -60,6 +64,16 @@ function newTransaction(deps: ReserveDeps, request: ReserveRequest, stored: Stor
   }
 }
 
+/**
+ * The buyer's kubeconfig as it is stored: a JWE (sealed by the origin to this provider) as received, a
+ * clear one sealed to this provider and bound to the transaction. Without a sealer, as received.
+ */
+async function withSealedKubeconfig(deps: ReserveDeps, tx: Transaction): Promise<Transaction> {
+  if (!deps.sealer || !tx.buyerKubeconfig || isSealed(tx.buyerKubeconfig)) return tx
+  const self = deps.sealer.self
+  return { ...tx, buyerKubeconfig: await deps.sealer.seal(tx.buyerKubeconfig, self, { audience: self.id, transactionId: tx.id }) }
+}
+
 /** Frees holds on this pool whose expiry has passed; true when any capacity came back. */
 async function reclaimExpired(deps: ReserveDeps, poolId: string): Promise<boolean> {
   const now = deps.clock.now()
@@ -88,7 +102,7 @@ async function attempt(deps: ReserveDeps, request: ReserveRequest, stored: Store
   const existing = await deps.reservations.findByBuyer(request.reservationKey ?? request.buyer.id, stored.flavour.id)
   if (existing && isLive(existing, deps.clock.now())) return refresh(deps, existing, request)
   if (existing?.status === 'reserved') await deps.reservations.releaseHold(existing, 'expired', deps.clock.now())
-  const tx = newTransaction(deps, request, stored, resolved, liqoId)
+  const tx = await withSealedKubeconfig(deps, newTransaction(deps, request, stored, resolved, liqoId))
   const cap = (): HoldCap => ({ max: deps.maxHoldsPerBuyer ?? DEFAULT_MAX_HOLDS_PER_BUYER, now: deps.clock.now() })
   try {
     await deps.reservations.createHold(tx, cap())

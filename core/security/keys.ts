@@ -1,6 +1,7 @@
 import * as z from 'zod'
 import { ValidationError } from '../shared/errors.ts'
-import type { KeyRing, PrivateJwk, PublicJwk, ResolvedKey, VerifiedCaller } from './ports.ts'
+import type { KeyRing, PeerPublicJwk, PrivateJwk, PublicJwk, ResolvedKey, VerifiedCaller } from './ports.ts'
+import { peerKeyOf, sealingPublicJwkSchema } from './sealing-keys.ts'
 
 const B64URL_32 = /^[A-Za-z0-9_-]{43}$/
 /** A key id within its owner: what follows `#` in a signature's `keyid`. */
@@ -23,6 +24,13 @@ export const privateJwkSchema = publicJwkSchema.extend({ d: z.string().regex(B64
 export const MAX_PEER_KEYS = 4
 
 export const publicKeysSchema = z.array(publicJwkSchema).max(MAX_PEER_KEYS, `at most ${MAX_PEER_KEYS} keys`)
+
+/** A peer's registered keys: Ed25519 to verify its signatures and X25519 (`use: enc`) to seal to it, at most {@link MAX_PEER_KEYS} of each. */
+export const peerPublicKeysSchema = z
+  .array(z.discriminatedUnion('crv', [publicJwkSchema, sealingPublicJwkSchema]))
+  .max(2 * MAX_PEER_KEYS, `at most ${2 * MAX_PEER_KEYS} keys`)
+  .refine((keys) => keys.filter((k) => k.crv === 'Ed25519').length <= MAX_PEER_KEYS, `at most ${MAX_PEER_KEYS} signing keys`)
+  .refine((keys) => keys.filter((k) => k.crv === 'X25519').length <= MAX_PEER_KEYS, `at most ${MAX_PEER_KEYS} sealing keys`)
 
 const keyRingSchema = z
   .strictObject({ current: privateJwkSchema, previous: privateJwkSchema.optional(), previousUntil: z.iso.datetime({ offset: true }).optional() })
@@ -72,14 +80,14 @@ export function parsePublicKeys(text: string, name = 'AGENT_PUBLIC_KEYS'): Publi
 export const MAX_DIRECTORY_PARTICIPANTS = 256
 
 const directorySchema = z
-  .record(z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'participant ids are 1 to 128 letters, digits, dots, underscores, colons or hyphens'), publicKeysSchema)
+  .record(z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'participant ids are 1 to 128 letters, digits, dots, underscores, colons or hyphens'), peerPublicKeysSchema)
   .refine((map) => Object.keys(map).length <= MAX_DIRECTORY_PARTICIPANTS, `at most ${MAX_DIRECTORY_PARTICIPANTS} participants`)
 
 /**
  * `PEER_PUBLIC_KEYS`: `{ "<participantId>": [JWK, ...] }`, keys of participants that are not routing peers
  * (e.g. one answering at a reply address); a registered peer's own `publicKeys` come first.
  */
-export function parseKeyDirectory(text: string, name = 'PEER_PUBLIC_KEYS'): Record<string, PublicJwk[]> {
+export function parseKeyDirectory(text: string, name = 'PEER_PUBLIC_KEYS'): Record<string, PeerPublicJwk[]> {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -88,7 +96,7 @@ export function parseKeyDirectory(text: string, name = 'PEER_PUBLIC_KEYS'): Reco
   }
   const parsed = directorySchema.safeParse(value)
   if (!parsed.success) throw new ValidationError(`${name} ${firstIssue(parsed.error)}`, { code: 'INVALID_PUBLIC_KEYS' })
-  return Object.fromEntries(Object.entries(parsed.data).map(([id, keys]) => [id, keys.map(strip)]))
+  return Object.fromEntries(Object.entries(parsed.data).map(([id, keys]) => [id, keys.map(peerKeyOf)]))
 }
 
 /** What `GET /.well-known/rear-keys` serves: the current public key, and the previous one with its deadline as `exp`. */

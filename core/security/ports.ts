@@ -12,6 +12,30 @@ export interface PrivateJwk extends PublicJwk {
   d: string
 }
 
+/** An X25519 public key for sealing credentials to its owner (JWE `ECDH-ES+A256KW`), named by its `kid`. */
+export interface SealingPublicJwk {
+  kty: 'OKP'
+  crv: 'X25519'
+  x: string
+  kid: string
+  use: 'enc'
+  alg: 'ECDH-ES+A256KW'
+}
+
+/** An X25519 private key as a JWK (its public half included). */
+export interface SealingPrivateJwk extends SealingPublicJwk {
+  d: string
+}
+
+/** A key a peer is registered with: Ed25519 to verify its signatures, X25519 to seal credentials to it. */
+export type PeerPublicJwk = PublicJwk | SealingPublicJwk
+
+/** A participant's sealing keys: what others seal to is `current`; `previous` ones still open what was sealed to them (rotation). */
+export interface SealingKeyRing {
+  current: SealingPrivateJwk
+  previous: SealingPrivateJwk[]
+}
+
 /** A participant's (or agent's) signing keys: it signs with `current`; `previous` stays valid until `previousUntil`. */
 export interface KeyRing {
   current: PrivateJwk

@@ -2,7 +2,8 @@ import * as z from 'zod'
 import type { PeerRegistration } from '../peers/register-peer.ts'
 import { PEER_PROTOCOLS, ROLES } from '../peers/model.ts'
 import { decodeWith, wireId, wireText } from './wire-object.ts'
-import { publicKeysSchema } from '../security/keys.ts'
+import { peerPublicKeysSchema } from '../security/keys.ts'
+import { peerKeyOf } from '../security/sealing-keys.ts'
 
 /** A registered peer, as the admin API shows it. */
 export const peerWire = z.strictObject({
@@ -11,8 +12,8 @@ export const peerWire = z.strictObject({
   role: z.enum(ROLES),
   baseUrl: wireText(2048).min(1, 'must not be empty'),
   protocol: z.enum(PEER_PROTOCOLS),
-  /** Its Ed25519 public JWKs (its `/.well-known/rear-keys`); a signed call from it verifies with one of them. */
-  publicKeys: publicKeysSchema.optional(),
+  /** Its public JWKs (its `/.well-known/rear-keys`): Ed25519 a signed call from it verifies with, X25519 (`use: enc`) credentials are sealed to. */
+  publicKeys: peerPublicKeysSchema.optional(),
   /** A FLUIDOS Go peer that cannot sign: unsigned calls accepted from this address only. */
   legacyUnsigned: z.strictObject({ address: z.union([z.ipv4(), z.ipv6()]) }).optional(),
 })
@@ -36,7 +37,7 @@ export function peerRegistrationFromWire(body: unknown): PeerRegistration {
     role: wire.role,
     baseUrl: wire.baseUrl,
     ...(wire.protocol ? { protocol: wire.protocol } : {}),
-    ...(wire.publicKeys ? { publicKeys: wire.publicKeys.map((k) => ({ kty: k.kty, crv: k.crv, x: k.x, kid: k.kid, ...(k.exp ? { exp: k.exp } : {}) })) } : {}),
+    ...(wire.publicKeys ? { publicKeys: wire.publicKeys.map(peerKeyOf) } : {}),
     ...(wire.legacyUnsigned ? { legacyUnsigned: { address: wire.legacyUnsigned.address } } : {}),
   }
 }

@@ -15,6 +15,7 @@ import type { ReservationRepository } from '../../core/reservations/ports.ts'
 import { flavourFromWire, flavourToWire } from '../../core/wire/flavour-codec.ts'
 import { identityToWire } from '../../core/wire/identity-codec.ts'
 import { contractToWire } from '../../core/wire/contract-codec.ts'
+import { withoutCredential } from '../../core/contracts/sealed-credentials.ts'
 import { transactionToWire } from '../../core/wire/reservation-codec.ts'
 import { formatTimestamp } from '../../core/wire/wire-object.ts'
 import type { AppEnv } from './env.ts'
@@ -102,7 +103,8 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
     const id = idParam(c, 'id')
     const contract = await deps.contracts.get(id)
     if (!contract) throw new NotFoundError('Contract', id)
-    return c.json({ ...contractToWire(contract), status: contract.status ?? 'active', releasedAt: contract.releasedAt?.toISOString() ?? null })
+    const shown = withoutCredential(contract)
+    return c.json({ ...contractToWire(shown.contract), credential: shown.credential, status: contract.status ?? 'active', releasedAt: contract.releasedAt?.toISOString() ?? null })
   })
   app.all('/admin/v1/contracts/:id', methodNotAllowed(['GET']))
 

@@ -16,7 +16,7 @@ import type { AcceptPublicationDeps } from '../../core/discovery/accept-publicat
 import { discoveryRoutes } from './discovery-routes.ts'
 import { publicationRoutes, relayRoutes } from './relay-routes.ts'
 import { peerAdminRoutes } from './peer-admin-routes.ts'
-import type { KeyRing } from '../../core/security/ports.ts'
+import type { KeyRing, SealingKeyRing } from '../../core/security/ports.ts'
 import { keyRoutes } from './signature-auth.ts'
 import type { RateLimiter } from '../../core/shared/rate-limit.ts'
 import type { RateLimits } from './rate-limit.ts'
@@ -60,6 +60,8 @@ export interface AppDeps {
   rateLimits?: RateLimits
   /** This participant's signing keys: their public half is served at `/.well-known/rear-keys`. */
   signingKeys?: KeyRing
+  /** Its sealing keys: the current public one is served there too (`use: enc`). */
+  sealingKeys?: SealingKeyRing
   /** The in-cluster agent's API: commands from the agent queue, flavour refresh and withdrawal. */
   agent?: AgentDeps
   /** Guards the agent API with the agent's own token (never the admin token). */
@@ -105,7 +107,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   if (deps.role === 'node') app.route('/', operationRoutes(deps.chain))
   app.route('/', adminRoutes(deps.admin))
   app.route('/', peerAdminRoutes(deps.peers))
-  if (deps.signingKeys) app.route('/', keyRoutes(deps.signingKeys))
+  if (deps.signingKeys || deps.sealingKeys) app.route('/', keyRoutes(deps.signingKeys, deps.sealingKeys))
   if (deps.audit) app.route('/', auditRoutes({ audit: deps.audit.log, clock: deps.audit.clock }))
   if (deps.agent) app.route('/', agentRoutes(deps.agent))
   if (deps.agent && deps.role === 'node') app.route('/', agentChainRoutes(deps.chain))

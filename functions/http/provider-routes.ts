@@ -55,7 +55,8 @@ function signer(c: Context<AppEnv>): string | undefined {
  * The FLUIDOS v0.1 provider API (`/api/v2`), wire-compatible with Go nodes: same paths, bodies and
  * success codes; errors are JSON `{code, message}` with the status table of `error-handler.ts`.
  * A buyer at its hold cap gets 429 `TOO_MANY_HOLDS` with `Retry-After`. rear-cloud peers may also
- * cancel a hold (`DELETE /api/v2/transactions/{id}`).
+ * cancel a hold (`DELETE /api/v2/transactions/{id}`). A signed buyer registered with a sealing key
+ * gets `peeringTargetCredentials.kubeconfig` as a compact JWE sealed to it; an unsigned (Go) buyer, in clear.
  */
 export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -108,6 +109,7 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
     return c.json({ ...transactionToWire(tx), status: tx.status })
   })
   app.all('/api/v2/transactions/:id', methodNotAllowed(['DELETE']))
+    const request = { ...purchaseRequestFromWire(await readJson(c, {})), ...(peer !== undefined ? { sealFor: peer } : {}) }
 
   return app
 }

@@ -4,8 +4,9 @@ import { Hono } from 'hono'
 import { UnauthorizedError } from '../../core/shared/errors.ts'
 import type { Logger } from '../../core/shared/ports.ts'
 import type { PeerRepository } from '../../core/peers/ports.ts'
-import type { KeyRing, RequestVerifier } from '../../core/security/ports.ts'
+import type { KeyRing, RequestVerifier, SealingKeyRing } from '../../core/security/ports.ts'
 import { publicKeySet } from '../../core/security/keys.ts'
+import { publicSealingKeys } from '../../core/security/sealing-keys.ts'
 import type { AppEnv } from './env.ts'
 import type { AuthMiddleware } from './middleware.ts'
 import { methodNotAllowed } from './middleware.ts'
@@ -73,10 +74,10 @@ export const agentSignatureAndToken = (signature: AuthMiddleware, token: AuthMid
 
 export const WELL_KNOWN_KEYS_PATH = '/.well-known/rear-keys'
 
-/** `GET /.well-known/rear-keys`: this participant's public JWK set, for operators registering it as a peer. */
-export function keyRoutes(ring: KeyRing | undefined): Hono<AppEnv> {
+/** `GET /.well-known/rear-keys`: this participant's public JWK set (signing keys, then its current sealing key), for operators registering it as a peer. */
+export function keyRoutes(ring: KeyRing | undefined, sealing?: SealingKeyRing): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
-  app.get(WELL_KNOWN_KEYS_PATH, (c) => c.json(ring ? publicKeySet(ring) : { keys: [] }))
+  app.get(WELL_KNOWN_KEYS_PATH, (c) => c.json({ keys: [...(ring ? publicKeySet(ring).keys : []), ...(sealing ? publicSealingKeys(sealing) : [])] }))
   app.all(WELL_KNOWN_KEYS_PATH, methodNotAllowed(['GET']))
   return app
 }

@@ -16,6 +16,7 @@ export function lambdaConfig(extra: Record<string, string> = {}): ParticipantCon
     ADMIN_TOKEN: Resource.AdminToken.value,
     PEERING_KUBECONFIG: Resource.PeeringKubeconfig.value,
     SIGNING_KEYS: Resource.SigningKeys.value,
+    SEALING_KEYS: Resource.SealingKeys.value,
     ...extra,
   })
 }

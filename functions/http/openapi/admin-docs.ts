@@ -63,7 +63,7 @@ export function registerAdminDocs(registry: OpenAPIRegistry): void {
   registry.registerPath({
     method: 'get',
     path: '/admin/v1/contracts/{id}',
-    summary: 'A contract this participant holds',
+    summary: 'A contract this participant holds (its kubeconfig is never shown: `credential` is sealed, clear or none)',
     request: { params: id },
     responses: { 200: json(contractWire, 'Contract'), 404: failure('Unknown contract') },
   })

@@ -87,7 +87,10 @@ export function registerProviderDocs(registry: OpenAPIRegistry): void {
       body: json(purchaseRequestWire, 'Purchase request ({} for a K8Slice)'),
     },
     responses: {
-      200: json(contractWire, 'The contract (the same one again on repetition)'),
+      200: json(
+        contractWire,
+        'The contract (the same one again on repetition). A signed buyer registered with a sealing key gets peeringTargetCredentials.kubeconfig as a compact JWE (ECDH-ES+A256KW, X25519, A256GCM) sealed to it, aud its id and rear.contractId the contract; an unsigned (FLUIDOS Go) buyer gets the base64 kubeconfig in clear',
+      ),
       400: failure('Malformed request'),
       403: failure('NOT_YOUR_TRANSACTION: a signed peer that is not the buyer'),
       404: failure('Unknown transaction'),
