@@ -176,7 +176,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     transactionTtlMs: config.transactionTtlMs,
     contractTtlMs: config.contractTtlMs,
     maxHoldsPerBuyer: config.maxHoldsPerBuyer,
-  })
+  }))
   const queues: { chain: ChainQueue; agent: AgentCommands; intent?: IntentQueue } = runtime.queues ?? sqsQueues(config, runtime.sqs)
   const transport = new HttpChainTransport(config.id, config.peerTimeoutMs * 2, runtime.fetch, signer)
   const chain: ChainDeps = {
