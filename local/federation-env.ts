@@ -18,6 +18,7 @@ export const PER_PARTICIPANT_VARIABLES: Readonly<Record<string, string>> = {
   LIQO_CLUSTER_ID: 'each participant has its own, liqo-<participant>',
   PEERING_KUBECONFIG: 'each seller puts a fake kubeconfig of its own in contracts',
   SIGNING_KEYS: 'each participant has its own key pair, made at start (kept with --persist)',
+  SEALING_KEYS: 'each participant has its own X25519 sealing key, made at start (kept with --persist)',
   AGENT_PUBLIC_KEYS: "each participant knows its own agent's key, made at start",
   PEER_PUBLIC_KEYS: "each participant knows every other's public key, so answers at a reply address verify",
   LOCAL_UNSIGNED_LOOPBACK: 'true unless npm start -- --secure',

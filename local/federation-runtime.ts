@@ -35,6 +35,7 @@ import { startPoller } from './sqs-poller.ts'
 import { assertPortsFree } from './port-check.ts'
 import { agentSigner } from '../agent/agent-key.ts'
 import { publicPart } from '../core/security/keys.ts'
+import { sealingPublicPart } from '../core/security/sealing-keys.ts'
 import type { FederationKeys } from './federation-keys.ts'
 import { federationKeys } from './federation-keys.ts'
 
@@ -105,7 +106,7 @@ async function registerPeers(running: readonly RunningParticipant[], host: strin
         role: known.role,
         baseUrl: `http://${host}:${known.port}`,
         protocol: known.protocol ?? 'rear-cloud',
-        ...(keys.has(id) ? { publicKeys: [publicPart(keys.get(id)!.participant)] } : {}),
+        ...(keys.has(id) ? { publicKeys: [publicPart(keys.get(id)!.participant), sealingPublicPart(keys.get(id)!.sealing)] } : {}),
       })
     }
   }
@@ -135,10 +136,11 @@ function participantEnv(
     ...(own
       ? {
           SIGNING_KEYS: JSON.stringify({ current: own.participant }),
+          SEALING_KEYS: JSON.stringify({ current: own.sealing }),
           AGENT_PUBLIC_KEYS: JSON.stringify({ keys: [publicPart(own.agent)] }),
-          PEER_PUBLIC_KEYS: JSON.stringify(Object.fromEntries([...keys].filter(([id]) => id !== spec.id).map(([id, pair]) => [id, [publicPart(pair.participant)]]))),
+          PEER_PUBLIC_KEYS: JSON.stringify(Object.fromEntries([...keys].filter(([id]) => id !== spec.id).map(([id, pair]) => [id, [publicPart(pair.participant), sealingPublicPart(pair.sealing)]]))),
         }
-      : { SIGNING_KEYS: undefined, AGENT_PUBLIC_KEYS: undefined, PEER_PUBLIC_KEYS: undefined }),
+      : { SIGNING_KEYS: undefined, SEALING_KEYS: undefined, AGENT_PUBLIC_KEYS: undefined, PEER_PUBLIC_KEYS: undefined }),
     LOCAL_UNSIGNED_LOOPBACK: options.secure ? 'false' : 'true',
     INTENT_WEBHOOK_SECRET: options.env?.INTENT_WEBHOOK_SECRET || DEV_WEBHOOK_SECRET,
     REAR_ROLE: spec.role,

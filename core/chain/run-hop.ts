@@ -3,6 +3,7 @@ import { retryOnContention } from '../shared/retry.ts'
 import { reserveFlavour } from '../reservations/reserve-flavour.ts'
 import { purchaseFlavour } from '../contracts/purchase-flavour.ts'
 import { undoPurchase } from '../contracts/undo-purchase.ts'
+import { sealedForStorage } from '../contracts/sealed-credentials.ts'
 import type { Peer } from '../peers/model.ts'
 import type { ChainDeps } from './chain-deps.ts'
 import type { DecideContext } from './hop-machine.ts'
@@ -186,7 +187,9 @@ async function callGoProvider(deps: ChainDeps, hop: Hop, entry: GoCall): Promise
       event = { type: 'RESERVE_OK', ...from, transactionId: tx.transactionId, expiresAt: tx.expiresAt ?? new Date(deps.clock.now().getTime() + GO_TRANSACTION_TTL_MS) }
     } else {
       const bought = await deps.goProviders.purchase(peer, { transactionId: hop.downstreamTransactionId ?? '', flavourId: hop.flavourId, retry: entry.attempts > 0 })
-      event = { type: 'PURCHASE_OK', ...from, contractId: bought.contractId, ...(bought.contract ? { contract: bought.contract } : {}) }
+      // A Go provider answers its kubeconfig in clear: sealed here (to the origin when it has a sealing key) before it is stored or relayed.
+      const contract = bought.contract ? await sealedForStorage(deps.purchase.sealing, bought.contract, hop.route[0]) : undefined
+      event = { type: 'PURCHASE_OK', ...from, contractId: bought.contractId, ...(contract ? { contract } : {}) }
     }
   } catch (error) {
     if (!isRearError(error)) throw error
