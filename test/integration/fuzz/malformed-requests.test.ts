@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest'
 import type { Role } from '../../../core/peers/model.ts'
 import type { FuzzRequest } from '../../support/fuzz-corpus.ts'
 import { fuzzCorpus } from '../../support/fuzz-corpus.ts'
-import { createFuzzParticipant } from '../../support/fuzz-participants.ts'
+import { createFuzzParticipant, inParallel, tableChanges } from '../../support/fuzz-participants.ts'
 
 const CONCURRENCY = 8
 const MIN_REQUESTS_PER_ROLE = 1_000
-
-type Item = Record<string, unknown>
 
 interface Outcome {
   request: FuzzRequest
@@ -28,24 +26,6 @@ describe.each<Role>(['node', 'supernode', 'catalog'])('malformed requests to a %
     expect((await app.request('/api/v2/flavors')).status).toBe(200)
   })
 
-  function changes(before: Item[], after: Item[]): string[] {
-    const keyed = (items: Item[]) => new Map(items.map((item) => [`${item.pk} ${item.sk}`, JSON.stringify(item)]))
-    const [was, is] = [keyed(before), keyed(after)]
-    return [...new Set([...was.keys(), ...is.keys()])]
-      .filter((key) => was.get(key) !== is.get(key))
-      .map((key) => `${was.has(key) ? (is.has(key) ? 'changed' : 'removed') : 'added'} ${key}`)
-  }
-
-  async function inParallel(requests: readonly FuzzRequest[], send: (request: FuzzRequest) => Promise<Outcome>): Promise<Outcome[]> {
-    const outcomes: Outcome[] = []
-    let next = 0
-    const worker = async () => {
-      while (next < requests.length) outcomes.push(await send(requests[next++]!))
-    }
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-    return outcomes
-  }
-
   async function setup() {
     const participant = await createFuzzParticipant(role)
     const corpus = fuzzCorpus(await participant.document(), { seed: 11, pathValue: participant.pathValue, bodies: participant.bodies, maxBodyBytes: participant.maxBodyBytes })
@@ -55,10 +35,10 @@ describe.each<Role>(['node', 'supernode', 'catalog'])('malformed requests to a %
     }
     const run = async (requests: readonly FuzzRequest[]) => {
       const before = await participant.snapshot()
-      const outcomes = await inParallel(requests, send)
+      const outcomes = await inParallel(requests, send, CONCURRENCY)
       return {
         serverErrors: outcomes.filter((o) => o.status >= 500).map((o) => `${o.status} ${o.request.label}: ${o.body.slice(0, 200)}`),
-        changed: changes(before, await participant.snapshot()),
+        changed: tableChanges(before, await participant.snapshot()),
         accepted: outcomes.filter((o) => o.status < 300 && o.request.method !== 'GET').map((o) => `${o.status} ${o.request.label}`),
       }
     }
