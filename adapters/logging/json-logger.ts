@@ -6,11 +6,13 @@ const SECRET_KEYS = /kubeconfig|token|secret|password|authorization|privatekey|c
 /** A JWK's private part (`d`, and RSA's `p`, `q`, `dp`, `dq`, `qi`) is as secret as a PEM private key. */
 const JWK_PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi'])
 const PRIVATE_PEM = /-----BEGIN [A-Z ]*PRIVATE KEY-----/
+/** A compact JWE (a sealed credential): a JSON protected header, then four more base64url parts. */
+const COMPACT_JWE = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/
 
-/** Redacts at any depth: a field named like a secret, a JWK's private members, and any text holding a PEM private key. */
+/** Redacts at any depth: a field named like a secret, a JWK's private members, and any text holding a PEM private key or a sealed credential. */
 function redacting(key: string, value: unknown): unknown {
   if (key && (SECRET_KEYS.test(key) || JWK_PRIVATE.has(key))) return '[redacted]'
-  if (typeof value === 'string' && PRIVATE_PEM.test(value)) return '[redacted]'
+  if (typeof value === 'string' && (PRIVATE_PEM.test(value) || COMPACT_JWE.test(value))) return '[redacted]'
   return typeof value === 'bigint' ? value.toString() : value
 }
 
