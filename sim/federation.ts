@@ -226,9 +226,22 @@ export class SimFederation {
   private async serveRelay(to: string, body: string): Promise<string> {
     const target = this.discovery.get(to)
     if (!target) throw new PeerUnavailableError(to, 'connection refused')
-    const answer = await answerRelay(target, relayRequestFromWire(JSON.parse(body)))
+    const request = relayRequestFromWire(JSON.parse(body))
+    if (this.options.dedupeRelays && this.relayedBefore(to, request)) return JSON.stringify(relayAnswerToWire({ results: [], failed: [] }))
+    const answer = await answerRelay(target, request)
     return JSON.stringify(relayAnswerToWire(answer))
   }
+
+  /** The what-if of `dedupeRelays`: whether `to` already relayed this discovery with at least as many hops left (and remembers this one). */
+  private relayedBefore(to: string, request: RelayRequest): boolean {
+    const key = `${to}|${request.correlationId}`
+    const before = this.relayed.get(key)
+    if (before !== undefined && request.hopsLeft <= before) return true
+    this.relayed.set(key, request.hopsLeft)
+    return false
+  }
+
+  private readonly relayed = new Map<string, number>()
 
   /** A chain message to a peer: delivered to its queue after half the round trip, acknowledged after the other half. */
   private async sendChain(from: string, peer: Peer, message: ChainMessage): Promise<void> {

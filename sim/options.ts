@@ -24,6 +24,12 @@ export interface SimulationOptions {
   peerTimeoutMs: number
   /** Ask every peer on the way instead of answering from what was learnt (the flood, worst case). */
   fresh: boolean
+  /**
+   * What-if, not today's core: a participant asked again for a discovery it already relayed (same
+   * correlation id, no more hops left than before) answers at once with nothing, so each participant
+   * fans out once per discovery: the change proposed for core/discovery.
+   */
+  dedupeRelays: boolean
 }
 
 export const DEFAULT_OPTIONS: SimulationOptions = {
@@ -40,6 +46,7 @@ export const DEFAULT_OPTIONS: SimulationOptions = {
   catalogs: 0,
   peerTimeoutMs: 2000,
   fresh: true,
+  dedupeRelays: false,
 }
 
 /** How many catalogs a run has: as asked, or one per 25 domains (at least one). */
