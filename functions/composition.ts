@@ -1,4 +1,9 @@
 import type { Clock, IdGenerator, Logger } from '../core/shared/ports.ts'
+import type { IndexDeps } from '../core/catalog/indexed-listing.ts'
+import { WarmIndex } from '../core/catalog/indexed-listing.ts'
+import { indexedListing } from './http/flavour-listing.ts'
+import type { S3Config } from './listing-index.ts'
+import { ownListingDeps } from './listing-index.ts'
 import { systemClock } from '../core/shared/system-clock.ts'
 import { randomIds } from '../core/shared/random-ids.ts'
 import type { NodeIdentity } from '../core/flavours/model.ts'
@@ -56,16 +61,16 @@ import { HttpMessageSigner, HttpMessageVerifier } from '../adapters/security/htt
 import { InMemoryNonceStore } from '../adapters/security/in-memory-nonce-store.ts'
 import { DynamoNonceStore } from '../adapters/dynamo/dynamo-nonce-store.ts'
 import { agentSignatureAndToken, signatureAuth } from './http/signature-auth.ts'
-import type { AuthMiddleware } from './http/middleware.ts'
-import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.ts'
-import type { AuditLog } from '../core/security/audit.ts'
-import type { AgentDeps } from './http/agent-routes.ts'
-
 import { JweSealer } from '../adapters/security/jwe-sealer.ts'
 import { registrySealRecipients } from '../core/security/sealing-recipients.ts'
 import type { CredentialSealing } from '../core/contracts/sealed-credentials.ts'
 import type { PurchaseDeps } from '../core/contracts/purchase-flavour.ts'
 import type { ReserveDeps } from '../core/reservations/reserve-flavour.ts'
+import type { AuthMiddleware } from './http/middleware.ts'
+import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.ts'
+import type { AuditLog } from '../core/security/audit.ts'
+import type { AgentDeps } from './http/agent-routes.ts'
+
 /** The participant's storage ports: DynamoDB repositories on its table, or in-memory fakes in unit tests. */
 export interface Repositories {
   flavours: FlavourRepository
@@ -101,6 +106,8 @@ export interface RuntimeServices {
   agentInbox?: AgentInbox
   /** Where seen signature nonces are kept; by default on the participant's table (in memory with given repositories). */
   nonces?: NonceStore
+  /** Where the listing index's snapshots are reached (the emulator in local mode and tests). */
+  s3?: S3Config
 }
 
 /** Every repository on one participant table, the single-table layout of docs/architecture.md. */
@@ -132,6 +139,8 @@ export interface Participant {
   intents?: IntentDeps
   /** Its signing keys, whose public half `GET /.well-known/rear-keys` serves (`keyRoutes`). */
   keys?: KeyRing
+  /** A node on DynamoDB: what its listing index and the index compactor run on. */
+  listingIndex?: IndexDeps
 }
 
 /** Wires one participant: repositories on its table (or given), injected clock and ids, use-case dependencies by role. */
@@ -146,7 +155,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     ...(config.liqoClusterId ? { liqoId: config.liqoClusterId } : {}),
   }
   const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus, intents, providerStats, audit } =
-    runtime.repositories ?? dynamoRepositories(runtime.table)
+    runtime.repositories ?? dynamoRepositories({ ...runtime.table, clock })
   const signer = requestSigner(config, clock, logger)
   const gateway = new HttpPeerGateway(config.id, runtime.fetch, signer)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
@@ -212,6 +221,8 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
           logger,
         }
       : undefined
+  const listingDeps = runtime.table && config.role === 'node' ? ownListingDeps(config, { ...runtime.table, clock }, { clock, logger, ...(runtime.s3 ? { s3: runtime.s3 } : {}) }) : undefined
+  const listingIndex = listingDeps ? new WarmIndex(listingDeps) : undefined
   const auth = config.signingKeys ? signatureGuards(config, runtime, peers, clock, logger) : undefined
   const app: AppDeps = {
     role: config.role,
@@ -223,6 +234,8 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       reserve,
       purchase,
       ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId) } : {}),
+      ...(listingIndex ? { listing: indexedListing(listingIndex, config.listMaxFlavours) } : {}),
+      maxListed: config.listMaxFlavours,
     },
     admin: { self, clock, flavours, reservations, contracts, candidates, ...(aggregator ? { published } : {}) },
     peers: { selfId: config.id, peers, probe: gateway, probeTimeoutMs: config.peerTimeoutMs },
@@ -240,6 +253,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       ? { rateLimiter: new DynamoRateLimiter(runtime.table, clock), rateLimits: config.rateLimits }
       : {}),
     ...(config.signingKeys ? { signingKeys: config.signingKeys } : {}),
+    ...(config.sealingKeys ? { sealingKeys: config.sealingKeys } : {}),
   }
   return {
     self,
@@ -249,11 +263,11 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     chain,
     ...(intentDeps ? { intents: intentDeps } : {}),
     ...(config.signingKeys ? { keys: config.signingKeys } : {}),
+    ...(listingDeps ? { listingIndex: listingDeps } : {}),
     publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
   }
 }
 
-    ...(config.sealingKeys ? { sealingKeys: config.sealingKeys } : {}),
 function sqsQueues(config: ParticipantConfig, sqsConfig: SqsConfig | undefined): { chain: ChainQueue; agent: AgentCommands; intent: IntentQueue } {
   const sqs = lazySqsSend(sqsConfig ?? (config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}))
   return { chain: new SqsChainQueue(sqs, config.chainQueueUrl), agent: new SqsAgentCommands(sqs, config.agentQueueUrl), intent: new SqsIntentQueue(sqs, config.chainQueueUrl) }
@@ -285,6 +299,18 @@ function agentApi(
 
 let warnedUnsigned = false
 
+/** Seals credentials with `SEALING_KEYS` to recipients registered with a sealing key; undefined (credentials in clear) without them. */
+function credentialSealing(config: ParticipantConfig, peers: PeerRepository): CredentialSealing | undefined {
+  if (!config.sealingKeys) return undefined
+  return { sealer: new JweSealer(config.id, config.sealingKeys), recipients: registrySealRecipients({ peers, directory: config.peerKeyDirectory }) }
+}
+
+/** The provider use cases with sealing: the purchase seals the peering kubeconfig, the reserve a buyer kubeconfig sent in clear. */
+function withSealing(sealing: CredentialSealing | undefined, deps: { reserve: ReserveDeps; purchase: PurchaseDeps }): { reserve: ReserveDeps; purchase: PurchaseDeps } {
+  if (!sealing) return deps
+  return { reserve: { ...deps.reserve, sealer: sealing.sealer }, purchase: { ...deps.purchase, sealing } }
+}
+
 /** Signs with the current key of `SIGNING_KEYS`; without it calls go unsigned, as FLUIDOS does, said once per process. */
 function requestSigner(config: ParticipantConfig, clock: Clock, logger: Logger): RequestSigner | undefined {
   if (config.signingKeys) return new HttpMessageSigner(keyIdOf(config.id, config.signingKeys.current), config.signingKeys.current, clock)
@@ -299,18 +325,6 @@ function requestSigner(config: ParticipantConfig, clock: Clock, logger: Logger):
  * AGENT_PUBLIC_KEYS the agent API keeps its token alone.
  */
 function signatureGuards(config: ParticipantConfig, runtime: Runtime, peers: PeerRepository, clock: Clock, logger: Logger): { peer: AuthMiddleware; agent?: AuthMiddleware } {
-/** Seals credentials with `SEALING_KEYS` to recipients registered with a sealing key; undefined (credentials in clear) without them. */
-function credentialSealing(config: ParticipantConfig, peers: PeerRepository): CredentialSealing | undefined {
-  if (!config.sealingKeys) return undefined
-  return { sealer: new JweSealer(config.id, config.sealingKeys), recipients: registrySealRecipients({ peers, directory: config.peerKeyDirectory }) }
-}
-
-/** The provider use cases with sealing: the purchase seals the peering kubeconfig, the reserve a buyer kubeconfig sent in clear. */
-function withSealing(sealing: CredentialSealing | undefined, deps: { reserve: ReserveDeps; purchase: PurchaseDeps }): { reserve: ReserveDeps; purchase: PurchaseDeps } {
-  if (!sealing) return deps
-  return { reserve: { ...deps.reserve, sealer: sealing.sealer }, purchase: { ...deps.purchase, sealing } }
-}
-
   const nonces = runtime.nonces ?? (runtime.table ? new DynamoNonceStore(runtime.table, () => clock.now()) : new InMemoryNonceStore(() => clock.now()))
   const keys = { peers, agentKeys: config.agentPublicKeys, selfId: config.id, directory: config.peerKeyDirectory }
   const guard = (accept: 'peer' | 'agent') =>

@@ -54,6 +54,10 @@ const envSchema = z.object({
   PEER_PUBLIC_KEYS: z.string().optional().superRefine(checked(parseKeyDirectory)),
   SEALING_KEYS: z.string().optional().superRefine(checked(parseSealingKeyRing)),
   LOCAL_UNSIGNED_LOOPBACK: z.enum(['true', 'false']).default('false'),
+  INDEX_SNAPSHOT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  S3_ENDPOINT: z.url().optional(),
+  INDEX_LOG_LAG_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  LIST_MAX_FLAVOURS: z.coerce.number().int().min(1).max(100_000).default(5000),
 })
 
 /** A JSON variable checked by its parser, whose message (without the variable's name) becomes the issue. */
@@ -115,6 +119,10 @@ export interface ParticipantConfig {
   sealingKeys?: SealingKeyRing
   /** Unsigned calls from loopback are accepted (local mode without `--secure`). */
   localUnsignedLoopback: boolean
+  /** The warm listing index: where its snapshots are (`INDEX_SNAPSHOT_BUCKET`, `S3_ENDPOINT`) and how far back each refresh re-reads the log (ms). */
+  listingIndex: { snapshotBucket?: string; s3Endpoint?: string; lagMs: number }
+  /** Most flavours one unpaginated LIST_FLAVORS answer carries (cheapest first); a cut is logged. */
+  listMaxFlavours: number
 }
 
 export class ConfigError extends Error {
@@ -160,7 +168,13 @@ export function loadConfig(env: Record<string, string | undefined>): Participant
     ...(e.SIGNING_KEYS ? { signingKeys: parseKeyRing(e.SIGNING_KEYS) } : {}),
     agentPublicKeys: e.AGENT_PUBLIC_KEYS ? parsePublicKeys(e.AGENT_PUBLIC_KEYS) : [],
     peerKeyDirectory: e.PEER_PUBLIC_KEYS ? parseKeyDirectory(e.PEER_PUBLIC_KEYS) : {},
+    ...(e.SEALING_KEYS ? { sealingKeys: parseSealingKeyRing(e.SEALING_KEYS) } : {}),
     localUnsignedLoopback: e.LOCAL_UNSIGNED_LOOPBACK === 'true',
+    listingIndex: {
+      ...(e.INDEX_SNAPSHOT_BUCKET ? { snapshotBucket: e.INDEX_SNAPSHOT_BUCKET } : {}),
+      ...(e.S3_ENDPOINT ? { s3Endpoint: e.S3_ENDPOINT } : {}),
+      lagMs: e.INDEX_LOG_LAG_MS,
+    },
+    listMaxFlavours: e.LIST_MAX_FLAVOURS,
   }
 }
-    ...(e.SEALING_KEYS ? { sealingKeys: parseSealingKeyRing(e.SEALING_KEYS) } : {}),

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
+import type { Clock } from '../../core/shared/ports.ts'
 
 export interface TableConfig {
   tableName: string
@@ -14,6 +15,8 @@ export interface TableConfig {
 export interface TableContext {
   client: DynamoDBDocumentClient
   tableName: string
+  /** The participant's clock: stamps the index change log (the system clock when absent). */
+  clock?: Clock
 }
 
 export function createTableContext(config: TableConfig): TableContext {

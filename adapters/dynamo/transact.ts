@@ -3,6 +3,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb'
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb'
 import { ContentionError } from '../../core/shared/errors.ts'
 import type { TableContext } from './document-client.ts'
+import { withPoolChanges } from './index-change-log.ts'
 
 /** What one TransactWriteItems commits together, in order: every repository builds its list with this type. */
 export type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>
@@ -23,12 +24,12 @@ export class ConditionsFailed extends Error {
 }
 
 /**
- * Runs one TransactWriteItems. A `TransactionConflict` (real DynamoDB under contention) becomes a
+ * Runs one TransactWriteItems, with a change-log entry for each capacity pool it writes. A `TransactionConflict` (real DynamoDB under contention) becomes a
  * core ContentionError for the use case to retry; failed conditions become {@link ConditionsFailed}.
  */
 export async function transactWrite(table: TableContext, items: TransactItems, token?: string): Promise<void> {
   try {
-    await table.client.send(new TransactWriteCommand({ TransactItems: items, ...(token ? { ClientRequestToken: token } : {}) }))
+    await table.client.send(new TransactWriteCommand({ TransactItems: withPoolChanges(table, items), ...(token ? { ClientRequestToken: token } : {}) }))
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error
     const reasons = error.CancellationReasons ?? []

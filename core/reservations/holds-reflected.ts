@@ -1,7 +1,7 @@
 import { Quantity } from '../quantity/quantity.ts'
 import type { LedgerResource, ResourceAmounts } from '../quantity/units.ts'
 import { LEDGER_RESOURCES, NANOS_PER_UNIT } from '../quantity/units.ts'
-import type { Flavour, K8SliceConfiguration, K8SliceFlavour } from '../flavours/model.ts'
+import type { CapacityPool, Flavour, K8SliceConfiguration, K8SliceFlavour } from '../flavours/model.ts'
 import { isK8Slice } from '../flavours/model.ts'
 import { capacityOf, remainderOf } from '../flavours/partitioning.ts'
 import type { FlavourRepository } from '../flavours/ports.ts'
@@ -35,7 +35,12 @@ export async function asAvailable(flavours: FlavourRepository, flavour: Flavour)
   if (!isK8Slice(flavour)) return flavour
   const stored = await flavours.get(flavour.id)
   const pool = stored ? await flavours.getPool(stored.poolId) : undefined
-  if (!pool) return flavour
+  return pool ? availableOf(flavour, pool) : flavour
+}
+
+/** {@link asAvailable} with the flavour's pool at hand. */
+export function availableOf(flavour: Flavour, pool: CapacityPool): Flavour | undefined {
+  if (!isK8Slice(flavour)) return flavour
   const capacity = capacityOf(flavour)
   if (LEDGER_RESOURCES.every((r) => pool.free[r] >= capacity[r])) return flavour
   return remainderOf(flavour, heldOf(flavour, pool.free), flavour.id, flavour.createdAt)

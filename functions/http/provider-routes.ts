@@ -13,13 +13,15 @@ import { BuyerNotSignerError, TooManyHoldsError } from '../../core/reservations/
 import { holdsReflected } from '../../core/reservations/holds-reflected.ts'
 import type { PurchaseDeps } from '../../core/contracts/purchase-flavour.ts'
 import { purchaseFlavour } from '../../core/contracts/purchase-flavour.ts'
-import { flavoursToJson } from '../../core/wire/flavour-codec.ts'
+import { MAX_PUBLISHED_FLAVOURS } from '../../core/discovery/model.ts'
 import { parseSelectorQuery } from '../../core/wire/selector-query.ts'
 import { reserveRequestFromWire, transactionToWire } from '../../core/wire/reservation-codec.ts'
 import { contractToWire, purchaseRequestFromWire } from '../../core/wire/contract-codec.ts'
 import type { AppEnv } from './env.ts'
 import { idParam, methodNotAllowed, readJson } from './middleware.ts'
 import { tooManyRequests } from './rate-limit.ts'
+import type { FlavourListing } from './flavour-listing.ts'
+import { listingOf } from './flavour-listing.ts'
 
 /** What the provider REAR API needs; a node, a supernode and a catalog all serve it. */
 export interface ProviderApiDeps {
@@ -28,7 +30,14 @@ export interface ProviderApiDeps {
   purchase: PurchaseDeps
   /** What LIST_FLAVORS answers; a node lists its own flavours, supernodes and catalogs relay. Defaults to own. */
   list?: (selector: Selector | undefined, correlationId: string) => Promise<Flavour[]>
+  /** The listing LIST_FLAVORS answers from when given (a node's warm index); else `list`. */
+  listing?: FlavourListing
+  /** Most flavours one LIST_FLAVORS answer carries (`LIST_MAX_FLAVOURS`, default 5,000). */
+  maxListed?: number
 }
+
+/** The unpaginated LIST_FLAVORS answer is capped here unless configured: the largest publication a peer accepts. */
+export const DEFAULT_MAX_LISTED = MAX_PUBLISHED_FLAVOURS
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' }
 
@@ -62,19 +71,24 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   const available = holdsReflected(deps.flavours)
-  const list = deps.list ?? ((selector: Selector | undefined) => listFlavours(available, selector))
+  const max = deps.maxListed ?? DEFAULT_MAX_LISTED
+  const listing = deps.listing ?? listingOf(deps.list ?? ((selector) => listFlavours(available, selector)), max)
+  const answer = async (c: Context<AppEnv>, selector: Selector | undefined) => {
+    const listed = await listing(selector, c.get('correlationId'))
+    if (listed.matched > listed.count) c.get('logger').warn('LIST_CAPPED', { matched: listed.matched, listed: listed.count, max })
+    return listed
+  }
 
   app.get('/api/v2/flavors', async (c) => {
-    const flavours = await list(undefined, c.get('correlationId'))
-    if (flavours.length === 0) return c.body(null, 204)
-    return c.body(flavoursToJson(flavours), 200, JSON_HEADERS)
+    const listed = await answer(c, undefined)
+    if (listed.count === 0) return c.body(null, 204)
+    return c.body(listed.body, 200, JSON_HEADERS)
   })
   app.all('/api/v2/flavors', methodNotAllowed(['GET']))
 
   app.get('/api/v2/flavors/:type', async (c) => {
-    const selector = selectorFromRequest(c.req.param('type'), c.req.url)
-    const flavours = await list(selector, c.get('correlationId'))
-    return c.body(flavoursToJson(flavours), 200, JSON_HEADERS)
+    const listed = await answer(c, selectorFromRequest(c.req.param('type'), c.req.url))
+    return c.body(listed.body, 200, JSON_HEADERS)
   })
   app.all('/api/v2/flavors/:type', methodNotAllowed(['GET']))
 
@@ -94,8 +108,8 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
 
   app.post('/api/v2/transactions/:id/purchase', async (c) => {
     const id = idParam(c, 'id')
-    const request = purchaseRequestFromWire(await readJson(c, {}))
     const peer = signer(c)
+    const request = { ...purchaseRequestFromWire(await readJson(c, {})), ...(peer !== undefined ? { sealFor: peer } : {}) }
     if (peer !== undefined) await transactionOfBuyer(deps.reserve.reservations, id, { buyerId: peer })
     const contract = await purchaseFlavour({ ...deps.purchase, logger: c.get('logger') }, id, request)
     return c.json(contractToWire(contract))
@@ -109,7 +123,6 @@ export function providerRoutes(deps: ProviderApiDeps): Hono<AppEnv> {
     return c.json({ ...transactionToWire(tx), status: tx.status })
   })
   app.all('/api/v2/transactions/:id', methodNotAllowed(['DELETE']))
-    const request = { ...purchaseRequestFromWire(await readJson(c, {})), ...(peer !== undefined ? { sealFor: peer } : {}) }
 
   return app
 }

@@ -86,7 +86,7 @@ describe(transactWrite.name, () => {
 })
 
 describe(DynamoReservationRepository.name, () => {
-  it('writes a hold as the pool update, the transaction and its reservation key, in that order', async () => {
+  it('writes a hold as the pool update, the transaction, its reservation key and the pool change log entry, in that order', async () => {
     const { reservations, send, sent, tx } = setup()
     send.mockResolvedValue({})
     await reservations.createHold(tx)
@@ -96,6 +96,7 @@ describe(DynamoReservationRepository.name, () => {
       key.pool(tx.poolId),
       expect.objectContaining(key.transaction(tx.id)),
       expect.objectContaining(key.buyerKey(tx.reservationKey, tx.flavourId)),
+      expect.objectContaining({ pk: 'IDXLOG#own', kind: 'index-change', key: tx.poolId }),
     ])
   })
 
