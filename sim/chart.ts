@@ -14,8 +14,8 @@ interface Panel {
 }
 
 const WIDTH = 900
-const HEIGHT = 390
-const PANEL = { width: 380, height: 240, top: 80, left: [70, 520] }
+const HEIGHT = 400
+const PANEL = { width: 380, height: 240, top: 90, left: [70, 520] }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
@@ -29,10 +29,10 @@ function niceMax(value: number): number {
 function panel(p: Panel, left: number, sizes: readonly number[]): string {
   const { width, height, top } = PANEL
   const [minX, maxX] = [Math.log(Math.min(...sizes)), Math.log(Math.max(...sizes))]
-  const x = (v: number) => left + (maxX === minX ? width / 2 : ((Math.log(v) - minX) / (maxX - minX)) * width)
+  const x = (v: number) => Math.round((left + (maxX === minX ? width / 2 : ((Math.log(v) - minX) / (maxX - minX)) * width)) * 10) / 10
   const yMax = niceMax(Math.max(...p.series.flatMap((s) => s.points.map((pt) => pt.y))))
   const y = (v: number) => top + height - (v / yMax) * height
-  const parts: string[] = [`<text x="${left}" y="${top - 42}" font-size="14" font-weight="bold">${escape(p.title)}</text>`]
+  const parts: string[] = [`<text x="${left}" y="${top - 58}" font-size="14" font-weight="bold">${escape(p.title)}</text>`]
   for (let i = 0; i <= 4; i++) {
     const v = (yMax * i) / 4
     parts.push(`<line x1="${left}" x2="${left + width}" y1="${y(v)}" y2="${y(v)}" stroke="#e5e5e5"/>`)
@@ -51,7 +51,7 @@ function panel(p: Panel, left: number, sizes: readonly number[]): string {
     parts.push(`<path d="${path}" fill="none" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`)
     for (const pt of s.points) parts.push(`<circle cx="${x(pt.x).toFixed(1)}" cy="${y(pt.y).toFixed(1)}" r="3" fill="${s.colour}"/>`)
     const legendX = left + (i % 2) * 190
-    const legendY = top - 22 + Math.floor(i / 2) * 14
+    const legendY = top - 38 + Math.floor(i / 2) * 13
     parts.push(`<line x1="${legendX}" x2="${legendX + 18}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${s.colour}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`)
     parts.push(`<text x="${legendX + 22}" y="${legendY}" font-size="11">${escape(s.label)}</text>`)
   })
@@ -60,10 +60,13 @@ function panel(p: Panel, left: number, sizes: readonly number[]): string {
 
 /**
  * The simulation chart for docs/: messages per discovery against the edges and simple paths within the
- * hop limit, and discovery time against hop limit × per-hop latency, each against federation size.
+ * hop limit (and, when given, the runs with relays deduplicated), and discovery time against hop limit
+ * × per-hop latency, each against federation size. Needs at least one run without the what-if.
  */
 export function simulationChart(runs: readonly SimulationResult[]): string {
-  const sorted = [...runs].sort((a, b) => a.topology.participants - b.topology.participants)
+  const bySize = (a: SimulationResult, b: SimulationResult) => a.topology.participants - b.topology.participants
+  const sorted = runs.filter((r) => !r.options.dedupeRelays).sort(bySize)
+  const whatIf = runs.filter((r) => r.options.dedupeRelays).sort(bySize)
   const sizes = sorted.map((r) => r.topology.participants)
   const at = (pick: (r: SimulationResult) => number) => sorted.map((r) => ({ x: r.topology.participants, y: pick(r) }))
   const first = sorted[0]!.options
@@ -76,6 +79,9 @@ export function simulationChart(runs: readonly SimulationResult[]): string {
       { label: 'edges in hop limit', colour: '#1f77b4', points: at((r) => r.discovery.edges.mean) },
       { label: 'simple paths', colour: '#7f7f7f', dash: '2 3', points: at((r) => r.discovery.paths.mean) },
       { label: 'goal: 2 × edges', colour: '#2ca02c', dash: '6 4', points: at((r) => 2 * r.discovery.edges.mean) },
+      ...(whatIf.length
+        ? [{ label: 'calls, relays deduplicated (what-if)', colour: '#9467bd', points: whatIf.map((r) => ({ x: r.topology.participants, y: r.discovery.messages.mean })) }]
+        : []),
     ],
   }
   const time: Panel = {

@@ -52,8 +52,8 @@ Reported (summary on stdout, everything per discovery and chain in the JSON file
   the chain success rate under the failure rate, and why chains failed.
 
 The same options and seed give the same result. --chart runs ${CHART_SIZES.join(', ')} participants
-(--participants and --domains are then ignored: one domain per ten participants) and writes the
-SVG chart shown in docs/benchmarks.md.
+(--participants and --domains are then ignored: one domain per ten participants), each also with
+--dedupe-relays for comparison, and writes the SVG chart shown in docs/benchmarks.md.
 
 Examples:
   $ npm run simulate -- --participants 1000 --domains 100
@@ -127,19 +127,21 @@ export function buildProgram(io: SimIo, action: (options: SimulationOptions, run
 
 export class UsageError extends Error {}
 
+const label = (options: SimulationOptions) => `${options.participants} participants${options.dedupeRelays ? ' (what-if: relays deduplicated)' : ''}`
+
 /** One run with a progress bar on a terminal (a line per run otherwise); returns the result and its wall time. */
 async function runWithProgress(io: SimIo, options: SimulationOptions): Promise<{ result: SimulationResult; wallMs: number }> {
   const problem = optionsProblem(options)
   if (problem) throw new UsageError(problem)
   const started = io.now()
   const bar = io.stderr.isTTY
-    ? new SingleBar({ stream: io.stderr, format: `simulate ${options.participants} participants [{bar}] {value}/{total} consumers | {duration_formatted}`, hideCursor: true, clearOnComplete: true })
+    ? new SingleBar({ stream: io.stderr, format: `simulate ${label(options)} [{bar}] {value}/{total} consumers | {duration_formatted}`, hideCursor: true, clearOnComplete: true })
     : undefined
   bar?.start(options.consumers, 0)
   try {
     const result = await runSimulation(options, (done) => bar?.update(done))
     const wallMs = io.now() - started
-    if (!bar) io.stderr.write(`simulate: ${options.participants} participants, ${options.consumers} discoveries in ${(wallMs / 1000).toFixed(1)} s\n`)
+    if (!bar) io.stderr.write(`simulate: ${label(options)}, ${options.consumers} discoveries in ${(wallMs / 1000).toFixed(1)} s\n`)
     return { result, wallMs }
   } finally {
     bar?.stop()
@@ -149,7 +151,10 @@ async function runWithProgress(io: SimIo, options: SimulationOptions): Promise<{
 /** Runs the simulator with `argv` (arguments only) and returns its exit code: 0, 1 on failure, 2 on a usage error. */
 export async function runSimulate(argv: readonly string[], io: SimIo): Promise<number> {
   const program = buildProgram(io, async (options, files) => {
-    const plans = files.chart ? CHART_SIZES.map((size) => ({ ...options, participants: size, domains: size / 10 })) : [options]
+    const sized = (size: number) => ({ ...options, participants: size, domains: size / 10 })
+    const plans = files.chart
+      ? CHART_SIZES.flatMap((size) => (options.dedupeRelays ? [sized(size)] : [sized(size), { ...sized(size), dedupeRelays: true }]))
+      : [options]
     for (const plan of plans) {
       const problem = optionsProblem(plan)
       if (problem) throw new UsageError(problem)

@@ -134,7 +134,7 @@ export async function runSimulation(options: SimulationOptions, onProgress: OnPr
   const discoveries: DiscoveryRecord[] = []
   const chains: ChainRecord[] = []
   for (const [i, want] of wants.entries()) {
-    const { record, answer } = await discover(federation, want, `sim-${i + 1}`)
+    const { record, answer } = await runDiscovery(federation, want, `sim-${i + 1}`)
     discoveries.push(record)
     const pick = best(answer.results)
     if (i < options.chains && pick) chains.push(await chain(federation, want, pick))
@@ -192,7 +192,8 @@ export async function runSimulation(options: SimulationOptions, onProgress: OnPr
   }
 }
 
-async function discover(federation: SimFederation, want: Want, correlationId: string): Promise<{ record: DiscoveryRecord; answer: RelayAnswer }> {
+/** One discovery from `want.consumer`, run in virtual time to its answer, with the traffic it caused and the reach it had. */
+export async function runDiscovery(federation: SimFederation, want: Want, correlationId: string): Promise<{ record: DiscoveryRecord; answer: RelayAnswer }> {
   const { scheduler, options, topology } = federation
   const deps = federation.discovery.get(want.consumer)!
   const publishers = await federation.publishersNow()
