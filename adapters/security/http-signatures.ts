@@ -3,7 +3,8 @@ import { createSignature, isSignatureError, verifySignature, webcrypto } from 'h
 import type { Signer, Verifier } from 'http-message-sig'
 import { isRearError, UnauthorizedError } from '../../core/shared/errors.ts'
 import type { Clock } from '../../core/shared/ports.ts'
-import { keyLive } from '../../core/security/keys.ts'
+import { keyLive, splitKeyId } from '../../core/security/keys.ts'
+import { MAX_ID_LENGTH } from '../../core/wire/wire-object.ts'
 import type { KeyResolver, NonceStore, PrivateJwk, PublicJwk, RequestSigner, RequestVerifier, VerifiedCaller } from '../../core/security/ports.ts'
 
 export const SIGNATURE_LABEL = 'rear'
@@ -14,6 +15,14 @@ const ALGORITHM = 'ed25519'
 const BASE_COMPONENTS = ['@method', '@target-uri', 'content-digest'] as const
 const NONCE = /^[A-Za-z0-9_-]{16,64}$/
 const REQUIRED_PARAMETERS = ['created', 'expires', 'keyid', 'nonce', 'alg', 'tag']
+const KID = /^[A-Za-z0-9._:-]{1,64}$/
+const MAX_KEY_ID_ECHOED = 200
+
+/** `<participant>#<kid>` with an id no longer than any participant's and a kid a key can have; anything else names no key and is not looked up. */
+const wellFormedKeyId = (keyId: string) => {
+  const parts = splitKeyId(keyId)
+  return parts !== undefined && parts.owner.length <= MAX_ID_LENGTH && KID.test(parts.kid)
+}
 
 const unauthorized = (code: string, message: string, cause?: unknown) => new UnauthorizedError(message, { code, ...(cause === undefined ? {} : { cause }) })
 
@@ -112,6 +121,7 @@ export class HttpMessageVerifier implements RequestVerifier {
         resolveVerifier: async (candidate) => {
           const keyId = candidate.parameters.keyid
           if (typeof keyId !== 'string') throw unauthorized('SIGNATURE_MALFORMED', 'The signature has no keyid')
+          if (!wellFormedKeyId(keyId)) throw unauthorized('SIGNATURE_KEY_UNKNOWN', `keyid ${JSON.stringify(keyId.slice(0, MAX_KEY_ID_ECHOED))} is not <participant>#<kid>: no key is registered under it`)
           const resolved = await this.deps.keys.resolve(keyId)
           if (!resolved) throw unauthorized('SIGNATURE_KEY_UNKNOWN', `No registered key ${keyId} is accepted here`)
           if (!keyLive(resolved.jwk, now)) throw unauthorized('SIGNATURE_KEY_UNKNOWN', `Key ${keyId} was retired at ${new Date(resolved.jwk.exp! * 1000).toISOString()}`)
@@ -135,22 +145,29 @@ export class HttpMessageVerifier implements RequestVerifier {
   }
 }
 
-/** Content-Digest is a dictionary: its sha-256 member must be present and match. */
+/**
+ * Content-Digest is a dictionary: its one sha-256 member must match. A second sha-256 member is refused:
+ * which one counts is ambiguous (RFC 8941 keeps the last), so the body must not pass with either.
+ */
 function digestMatches(header: string, body: Uint8Array): boolean {
-  const expected = contentDigest(body).slice('sha-256='.length)
-  return header.split(',').some((member) => {
-    const [name, ...rest] = member.trim().split('=')
-    return name === 'sha-256' && rest.join('=') === expected
-  })
+  const sha256 = header
+    .split(',')
+    .map((member) => member.trim())
+    .filter((member) => member.split('=')[0] === 'sha-256')
+  return sha256.length === 1 && sha256[0] === contentDigest(body)
 }
 
 const EXPIRY = /created in the future|has expired|too old/i
+const SIGNATURE_FIELD_MISSING = /^Missing field signature(-input)?$/
 
 function asUnauthorized(error: unknown): unknown {
   if (isRearError(error)) return error
   if (!isSignatureError(error)) return error
-  if (error.code === 'ResolverFailed' && isRearError(error.cause)) return error.cause
-  if (error.code === 'MissingField') return unauthorized('SIGNATURE_MISSING', `The request is not signed as "${SIGNATURE_LABEL}": ${error.message}`, error)
+  if (error.code === 'ResolverFailed') return error.cause ?? error
+  if (error.code === 'MissingField' && SIGNATURE_FIELD_MISSING.test(error.message)) {
+    return unauthorized('SIGNATURE_MISSING', `The request is not signed as "${SIGNATURE_LABEL}": ${error.message}`, error)
+  }
+  if (error.code === 'MissingField') return unauthorized('SIGNATURE_MALFORMED', `The signature covers a field the request does not carry: ${error.message}`, error)
   if (error.code === 'PolicyViolation' && EXPIRY.test(error.message)) return unauthorized('SIGNATURE_EXPIRED', error.message, error)
   if (error.code === 'VerificationFailed') return unauthorized('SIGNATURE_INVALID', 'The signature does not verify with the key its keyid names', error)
   return unauthorized('SIGNATURE_MALFORMED', error.message, error)
