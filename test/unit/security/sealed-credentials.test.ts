@@ -18,6 +18,7 @@ import { aK8SliceFlavour, aPeer } from '../../support/factories.ts'
 import { FakeClock } from '../../support/fake-clock.ts'
 import { InMemoryPeers } from '../../support/in-memory-discovery.ts'
 import { createInMemoryParticipant } from '../../support/in-memory-participant.ts'
+import { RecordingLogger } from '../../support/recording-logger.ts'
 
 const BASE_ENV = { PARTICIPANT_ID: 'provider-1', PARTICIPANT_DOMAIN: 'provider.local', TABLE_NAME: 'in-memory' }
 const PROVIDER_URL = 'http://127.0.0.1:30001'
@@ -120,7 +121,7 @@ describe('a purchase from a provider with SEALING_KEYS', () => {
   })
 
   it('answers an unsigned (FLUIDOS Go) buyer in clear, as the wire demands, and keeps the contract sealed to itself', async () => {
-    const { provider } = await setup()
+    const { provider, logger } = await setup()
     const reserved = await provider.app.request('/api/v2/reservations', json('POST', reserveBody('go-node')), fromLoopback)
     const { transactionID } = (await reserved.json()) as { transactionID: string }
 
@@ -131,7 +132,7 @@ describe('a purchase from a provider with SEALING_KEYS', () => {
     const stored = provider.store.contracts.get(contract.contractID)!.peeringTargetCredentials.kubeconfig
     expect(isSealed(stored)).toBe(true)
     expect(JSON.parse(Buffer.from(stored.split('.')[0]!, 'base64url').toString())).toMatchObject({ aud: 'provider-1', 'rear.contractId': contract.contractID })
-    expect(provider.logger.events.map((e) => e.event)).toContain('CREDENTIAL_SENT_CLEAR')
+    expect(logger.events.map((e) => e.event)).toContain('CREDENTIAL_SENT_CLEAR')
   })
 
   it('answers a signed buyer without an enc key in clear, sealed to itself at rest', async () => {
@@ -177,8 +178,10 @@ describe('a purchase from a provider with SEALING_KEYS', () => {
     const keyOf = (id: string) => generateSigningKey(`${id}-k1`)
     const signing = { 'consumer-node': keyOf('consumer-node'), 'plain-node': keyOf('plain-node') }
     const buyerRing = { current: generateSealingKey('consumer-e1'), previous: [] }
+    const logger = new RecordingLogger()
     const provider = await createInMemoryParticipant({
       clock,
+      logger,
       flavours: [FLAVOUR, aK8SliceFlavour({ id: 'provider.local-k8slice-0002' })],
       env: {
         SIGNING_KEYS: JSON.stringify({ current: generateSigningKey('own') }),
@@ -201,7 +204,7 @@ describe('a purchase from a provider with SEALING_KEYS', () => {
         return new Request(url, { ...init, headers: await signer.sign(new Request(url, init)) })
       }
     }
-    return { provider, buyer: new JweSealer('consumer-node', buyerRing), sign: signAs('consumer-node'), signAs }
+    return { provider, logger, buyer: new JweSealer('consumer-node', buyerRing), sign: signAs('consumer-node'), signAs }
   }
 })
 
