@@ -7,6 +7,7 @@ import { NANOS_PER_UNIT } from '../quantity/units.ts'
 export const QUANTITY_COLUMNS: readonly K8SliceQuantityFilterName[] = K8SLICE_QUANTITY_FILTERS
 
 const PER_UNIT: readonly bigint[] = QUANTITY_COLUMNS.map((name) => NANOS_PER_UNIT[name])
+const PER_UNIT_NUMBER: readonly number[] = PER_UNIT.map(Number)
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 /** A K8Slice's quantities as exact nano-units, in {@link QUANTITY_COLUMNS} order; a missing storage or GPU is zero. */
@@ -17,6 +18,11 @@ export function k8sliceNanos(flavour: K8SliceFlavour): bigint[] {
 
 /** `nanos` in column `column`'s base unit when a float64 holds it exactly (a whole, safe integer), else undefined. */
 export function toColumnUnits(nanos: bigint, column: number): number | undefined {
+  if (nanos <= MAX_SAFE && nanos >= -MAX_SAFE) {
+    const exact = Number(nanos)
+    const perNumber = PER_UNIT_NUMBER[column]!
+    return exact % perNumber === 0 ? exact / perNumber : undefined
+  }
   const per = PER_UNIT[column]!
   if (nanos % per !== 0n) return undefined
   const units = nanos / per

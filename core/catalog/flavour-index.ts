@@ -49,9 +49,11 @@ interface Plan {
   type: number
   /** Nothing can match (a string no row ever held, an empty range). */
   empty: boolean
-  quantityColumns: Float64Array[]
-  lows: number[]
-  highs: number[]
+  /** Per quantity column (QUANTITY_COLUMNS order): filtered or not, and its inclusive bounds in base units. */
+  bounds: { used: boolean[]; lows: number[]; highs: number[] }
+  /** Interned architecture and GPU model wanted, -1 when not filtered. */
+  architecture: number
+  gpuModel: number
   stringColumns: Uint32Array[]
   stringIds: number[]
   tag: number | undefined
@@ -70,7 +72,8 @@ function inRange(nanos: bigint, filter: QuantityFilter): boolean {
  * Answers exactly what `matchesSelector` would, in (price, flavour id, key) order, a page at a time.
  */
 export class FlavourIndex {
-  private keyToSlot: Map<string, number> | undefined
+  private readonly keyOf = (slot: number): string => this.columns.keys[slot]!
+  private selection: Int32Array = new Int32Array(0)
 
   private constructor(private readonly columns: IndexColumns) {}
 
@@ -84,7 +87,7 @@ export class FlavourIndex {
   }
 
   has(key: string): boolean {
-    return this.slots().has(key)
+    return this.columns.keyTable.get(key, this.keyOf) >= 0
   }
 
   /** Inserts or replaces the row `key` (its columns are derived from `flavour`; `payload` is copied). */
@@ -111,17 +114,16 @@ export class FlavourIndex {
       category = c.strings.intern(spec.category)
       if (spec.tags.length > 0) tags = Uint32Array.from(spec.tags, (tag) => c.strings.intern(tag))
     }
-    const slots = this.slots()
-    let slot = slots.get(key)
-    if (slot === undefined) {
+    let slot = c.keyTable.get(key, this.keyOf)
+    if (slot < 0) {
       slot = c.free.pop() ?? c.end++
       ensureSlot(c, slot)
-      slots.set(key, slot)
+      c.keys[slot] = key
+      c.keyTable.set(key, slot, this.keyOf)
       c.live++
     } else {
       this.release(slot)
     }
-    c.keys[slot] = key
     c.ids[slot] = flavour.id
     c.price[slot] = price
     c.type[slot] = type
@@ -137,15 +139,10 @@ export class FlavourIndex {
 
   /** Removes the row `key`; a no-op if absent. */
   remove(key: string): void {
-    const slots = this.slots()
-    const slot = slots.get(key)
-    if (slot === undefined) return
-    slots.delete(key)
-    this.free(slot)
-  }
-
-  private free(slot: number): void {
     const c = this.columns
+    const slot = c.keyTable.get(key, this.keyOf)
+    if (slot < 0) return
+    c.keyTable.delete(key, this.keyOf)
     this.release(slot)
     c.type[slot] = ROW_FREE
     c.keys[slot] = ''
@@ -166,14 +163,19 @@ export class FlavourIndex {
     const after = page.after
     const { price, ids, keys } = c
     const top = new TopK(limit, (a, b) => compareRows(price[a]!, ids[a]!, keys[a]!, price[b]!, ids[b]!, keys[b]!))
-    let total = 0
+    const total = this.scan(this.plan(selector))
+    const selection = this.selection
     let following = 0
-    this.scan(this.plan(selector), (slot) => {
-      total++
-      if (after && !isAfter(price[slot]!, ids[slot]!, keys[slot]!, after)) return
+    let worst = Infinity
+    for (let i = 0; i < total; i++) {
+      const slot = selection[i]!
+      const p = price[slot]!
+      if (after && (p < after.price || (p === after.price && !isAfter(p, ids[slot]!, keys[slot]!, after)))) continue
       following++
+      if (p > worst || limit === 0) continue
       top.offer(slot)
-    })
+      if (top.full) worst = price[top.worst]!
+    }
     const rows = top.sorted().map((slot) => this.row(slot))
     const last = rows[rows.length - 1]
     const next = following > rows.length && last ? { price: last.price, id: last.flavourId, key: last.key } : undefined
@@ -182,9 +184,7 @@ export class FlavourIndex {
 
   /** How many rows match `selector` (one scan, no ordering). */
   count(selector: IndexSelector): number {
-    let total = 0
-    this.scan(this.plan(selector), () => total++)
-    return total
+    return this.scan(this.plan(selector))
   }
 
   /** Every live row, in no particular order (for compaction / tests). */
@@ -216,21 +216,6 @@ export class FlavourIndex {
     return { index: new FlavourIndex(columns), meta }
   }
 
-  private slots(): Map<string, number> {
-    if (!this.keyToSlot) {
-      const c = this.columns
-      const slots = new Map<string, number>()
-      for (let slot = 0; slot < c.end; slot++) {
-        if (c.type[slot] === ROW_FREE) continue
-        const twin = slots.get(c.keys[slot]!)
-        if (twin !== undefined) this.free(twin)
-        slots.set(c.keys[slot]!, slot)
-      }
-      this.keyToSlot = slots
-    }
-    return this.keyToSlot
-  }
-
   /** Forgets what a slot held besides its columns: its payload bytes, tags and exact quantities. */
   private release(slot: number): void {
     const c = this.columns
@@ -250,9 +235,9 @@ export class FlavourIndex {
     const plan: Plan = {
       type: ROW_FREE,
       empty: false,
-      quantityColumns: [],
-      lows: [],
-      highs: [],
+      bounds: { used: QUANTITY_COLUMNS.map(() => false), lows: QUANTITY_COLUMNS.map(() => -Infinity), highs: QUANTITY_COLUMNS.map(() => Infinity) },
+      architecture: -1,
+      gpuModel: -1,
       stringColumns: [],
       stringIds: [],
       tag: undefined,
@@ -264,6 +249,7 @@ export class FlavourIndex {
       if (id < 0) plan.empty = true
       plan.stringColumns.push(column)
       plan.stringIds.push(id)
+      return id
     }
     if (selector.type === 'k8slice') {
       plan.type = ROW_K8SLICE
@@ -282,13 +268,13 @@ export class FlavourIndex {
           low = filter.min ? lowerBound(filter.min.nanos, column) : -Infinity
           high = filter.max ? upperBound(filter.max.nanos, column) : Infinity
         }
-        plan.quantityColumns.push(c.quantities[column]!)
-        plan.lows.push(low)
-        plan.highs.push(high)
+        plan.bounds.used[column] = true
+        plan.bounds.lows[column] = low
+        plan.bounds.highs[column] = high
       })
       const strings = 'strings' in selector ? selector.strings : {}
-      if (strings.architecture) string(c.architecture, strings.architecture.value)
-      if (strings.gpuModel) string(c.gpuModel, strings.gpuModel.value)
+      if (strings.architecture) plan.architecture = string(c.architecture, strings.architecture.value)
+      if (strings.gpuModel) plan.gpuModel = string(c.gpuModel, strings.gpuModel.value)
     } else if (selector.type === 'service') {
       plan.type = ROW_SERVICE
       const strings = 'strings' in selector ? selector.strings : {}
@@ -303,35 +289,89 @@ export class FlavourIndex {
     return plan
   }
 
-  /** Calls `visit` with every live slot `plan` matches, in slot order (column-by-column predicates). */
-  private scan(plan: Plan, visit: (slot: number) => void): void {
-    if (plan.empty) return
+  /**
+   * The live slots `plan` matches, as `selection[0, count)`: one pass over the type column (and the
+   * first string predicate), then one pass per further predicate over the survivors, then the rows
+   * only an exact check can decide. The selection is scratch space (room for every slot), valid
+   * until the next scan.
+   */
+  private scan(plan: Plan): number {
+    if (plan.empty) return 0
     const c = this.columns
-    const type = c.type
-    const end = c.end
-    const wanted = plan.type
-    if (wanted === ROW_FREE) {
-      for (let slot = 0; slot < end; slot++) if (type[slot] !== ROW_FREE) visit(slot)
-      return
+    if (this.selection.length < c.end) this.selection = new Int32Array(c.capacity)
+    const selection = this.selection
+    const { stringColumns, stringIds, tag, bounds } = plan
+    if (plan.type === ROW_FREE) return selectLive(c.type, c.end, selection)
+    let count =
+      stringColumns.length > 0
+        ? selectTypeAndId(c.type, plan.type, c.end, stringColumns[0]!, stringIds[0]!, selection)
+        : selectType(c.type, plan.type, c.end, selection)
+    for (let s = 1; s < stringColumns.length; s++) count = keepId(selection, count, stringColumns[s]!, stringIds[s]!)
+    for (let q = 0; q < QUANTITY_COLUMNS.length; q++) {
+      if (bounds.used[q]) count = keepRange(selection, count, c.quantities[q]!, bounds.lows[q]!, bounds.highs[q]!)
     }
-    const { quantityColumns, lows, highs, stringColumns, stringIds, tag } = plan
-    const quantityCount = quantityColumns.length
-    const stringCount = stringColumns.length
-    rows: for (let slot = 0; slot < end; slot++) {
-      if (type[slot] !== wanted) continue
-      for (let s = 0; s < stringCount; s++) if (stringColumns[s]![slot] !== stringIds[s]) continue rows
-      for (let q = 0; q < quantityCount; q++) {
-        const value = quantityColumns[q]![slot]!
-        if (value < lows[q]! || value > highs[q]!) continue rows
-      }
-      if (tag !== undefined && !c.tags.get(slot)?.includes(tag)) continue
-      visit(slot)
+    if (tag !== undefined) {
+      let kept = 0
+      for (let i = 0; i < count; i++) if (c.tags.get(selection[i]!)?.includes(tag)) selection[kept++] = selection[i]!
+      count = kept
     }
-    if (wanted !== ROW_K8SLICE) return
+    if (plan.type !== ROW_K8SLICE || c.exact.size === 0) return count
     exact: for (const [slot, nanos] of c.exact) {
-      for (let s = 0; s < stringCount; s++) if (stringColumns[s]![slot] !== stringIds[s]) continue exact
+      for (let s = 0; s < stringColumns.length; s++) if (stringColumns[s]![slot] !== stringIds[s]) continue exact
       for (const [column, filter] of plan.exactFilters) if (!inRange(nanos[column]!, filter)) continue exact
-      visit(slot)
+      selection[count++] = slot
     }
+    return count
   }
+}
+
+// The scan kernels are branch-free (a match adds 1 to the count, a miss overwrites its slot next time):
+// predicates over real data are unpredictable, and a mispredicted branch costs more than the write.
+
+function selectLive(type: Uint8Array, end: number, out: Int32Array): number {
+  let n = 0
+  for (let slot = 0; slot < end; slot++) {
+    out[n] = slot
+    n += +(type[slot] !== ROW_FREE)
+  }
+  return n
+}
+
+function selectType(type: Uint8Array, wanted: number, end: number, out: Int32Array): number {
+  let n = 0
+  for (let slot = 0; slot < end; slot++) {
+    out[n] = slot
+    n += +(type[slot] === wanted)
+  }
+  return n
+}
+
+function selectTypeAndId(type: Uint8Array, wanted: number, end: number, column: Uint32Array, id: number, out: Int32Array): number {
+  let n = 0
+  for (let slot = 0; slot < end; slot++) {
+    out[n] = slot
+    n += +(type[slot] === wanted) & +(column[slot] === id)
+  }
+  return n
+}
+
+function keepId(selection: Int32Array, count: number, column: Uint32Array, id: number): number {
+  let n = 0
+  for (let i = 0; i < count; i++) {
+    const slot = selection[i]!
+    selection[n] = slot
+    n += +(column[slot] === id)
+  }
+  return n
+}
+
+function keepRange(selection: Int32Array, count: number, column: Float64Array, low: number, high: number): number {
+  let n = 0
+  for (let i = 0; i < count; i++) {
+    const slot = selection[i]!
+    const value = column[slot]!
+    selection[n] = slot
+    n += +(value >= low) & +(value <= high)
+  }
+  return n
 }

@@ -1,4 +1,5 @@
 import { QUANTITY_COLUMNS } from './flavour-columns.ts'
+import { KeyTable } from './key-table.ts'
 import { StringInterner } from './string-interner.ts'
 
 /** What a slot holds: nothing (free), a K8Slice whose quantities all fit their columns, a service, or a K8Slice checked exactly. */
@@ -28,6 +29,8 @@ export interface IndexColumns {
   payloadLength: Uint32Array
   keys: string[]
   ids: string[]
+  /** Live rows' keys → slots. */
+  keyTable: KeyTable
   strings: StringInterner
   /** A service row's tags as string ids (services without tags have none). */
   tags: Map<number, Uint32Array>
@@ -59,6 +62,7 @@ export function emptyColumns(capacity = 1024): IndexColumns {
     payloadLength: new Uint32Array(capacity),
     keys: [],
     ids: [],
+    keyTable: KeyTable.empty(),
     strings: new StringInterner(),
     tags: new Map(),
     exact: new Map(),

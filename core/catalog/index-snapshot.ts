@@ -2,6 +2,7 @@ import { ValidationError } from '../shared/errors.ts'
 import { QUANTITY_COLUMNS } from './flavour-columns.ts'
 import type { IndexColumns } from './index-columns.ts'
 import { ROW_FREE, ROW_K8SLICE_EXACT, ROW_SERVICE, emptyColumns, payloadOf } from './index-columns.ts'
+import { KeyTable } from './key-table.ts'
 import { StringInterner } from './string-interner.ts'
 
 /**
@@ -12,7 +13,7 @@ import { StringInterner } from './string-interner.ts'
 const MAGIC = [0x52, 0x46, 0x49, 0x58]
 const FORMAT = 1
 
-type Kind = 'u8' | 'u32' | 'f64' | 'bytes'
+type Kind = 'u8' | 'u32' | 'i32' | 'f64' | 'bytes'
 const SECTIONS: readonly (readonly [name: string, kind: Kind])[] = [
   ['type', 'u8'],
   ['price', 'f64'],
@@ -27,10 +28,11 @@ const SECTIONS: readonly (readonly [name: string, kind: Kind])[] = [
   ['keyText', 'bytes'],
   ['idText', 'bytes'],
   ['tags', 'u32'],
+  ['keyTable', 'i32'],
   ['payload', 'bytes'],
 ]
-const ELEMENT_BYTES: Record<Kind, number> = { u8: 1, u32: 4, f64: 8, bytes: 1 }
-const PER_ROW = new Set(SECTIONS.filter(([name, kind]) => kind !== 'bytes' && name !== 'tags').map(([name]) => name))
+const ELEMENT_BYTES: Record<Kind, number> = { u8: 1, u32: 4, i32: 4, f64: 8, bytes: 1 }
+const PER_ROW = new Set(SECTIONS.filter(([name, kind]) => kind !== 'bytes' && name !== 'tags' && name !== 'keyTable').map(([name]) => name))
 
 interface Header {
   format: number
@@ -52,14 +54,14 @@ function invalid(reason: string, cause?: unknown): ValidationError {
   return new ValidationError(`not a usable flavour index snapshot: ${reason}`, { code: 'INVALID_INDEX_SNAPSHOT', details: { reason }, cause })
 }
 
-function gather<T extends Uint8Array | Uint32Array | Float64Array>(column: T, live: Int32Array | undefined, rows: number): T {
+function gather<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(column: T, live: Int32Array | undefined, rows: number): T {
   if (!live) return column.subarray(0, rows) as T
   const out = new (column.constructor as new (length: number) => T)(rows)
   for (let row = 0; row < rows; row++) out[row] = column[live[row]!]!
   return out
 }
 
-const asBytes = (array: Uint8Array | Uint32Array | Float64Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
+const asBytes = (array: Uint8Array | Uint32Array | Int32Array | Float64Array) => new Uint8Array(array.buffer, array.byteOffset, array.byteLength)
 
 /** The live rows of `columns` as one snapshot; see FlavourIndex.toSnapshot. */
 export function encodeSnapshot(columns: IndexColumns, meta: Record<string, unknown>): Uint8Array {
@@ -110,6 +112,7 @@ export function encodeSnapshot(columns: IndexColumns, meta: Record<string, unkno
     keyText: encoder.encode(keys.join('')),
     idText: encoder.encode(ids.join('')),
     tags: asBytes(Uint32Array.from(tags)),
+    keyTable: asBytes(live ? KeyTable.of(keys.keys(), rows, (row) => keys[row]!).toBuckets() : columns.keyTable.toBuckets()),
     payload: payloadBytes,
   }
   const exact = [...columns.exact].map(([slot, nanos]): [number, ...string[]] => [rowOf(slot), ...nanos.map(String)])
@@ -141,12 +144,20 @@ export function encodeSnapshot(columns: IndexColumns, meta: Record<string, unkno
     const part = body[name]!
     if (typeof part !== 'number') out.set(part, sections[name]![0])
   }
+  // Payloads written in row order lie back to back in the arena: copy them a run at a time.
   let at = lastOffset
+  let run: Uint8Array | undefined
   for (let row = 0; row < rows; row++) {
     const payload = payloadOf(columns, slotOf(row))
-    out.set(payload, at)
-    at += payload.length
+    if (run && payload.buffer === run.buffer && payload.byteOffset === run.byteOffset + run.length) {
+      run = new Uint8Array(run.buffer, run.byteOffset, run.length + payload.length)
+      continue
+    }
+    if (run) out.set(run, at)
+    at += run?.length ?? 0
+    run = payload
   }
+  if (run) out.set(run, at)
   return out
 }
 
@@ -181,7 +192,7 @@ function readHeader(bytes: Uint8Array): Header {
 }
 
 /** A copy of a column section, typed (the snapshot's buffer may not be aligned for a direct view). */
-function column<T extends Uint8Array | Uint32Array | Float64Array>(
+function column<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
   bytes: Uint8Array,
   place: [number, number],
   Type: { new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number },
@@ -268,6 +279,18 @@ export function decodeSnapshot(bytes: Uint8Array): { columns: IndexColumns; meta
   }
   columns.keys = splitText(bytes, s.keyText!, column(bytes, s.keyLength!, Uint32Array), 'key')
   columns.ids = splitText(bytes, s.idText!, column(bytes, s.idLength!, Uint32Array), 'id')
+  const buckets = column(bytes, s.keyTable!, Int32Array)
+  if (buckets.length <= rows || (buckets.length & (buckets.length - 1)) !== 0) throw invalid('key table size')
+  const keyed = new Uint8Array(rows)
+  let entries = 0
+  for (const entry of buckets) {
+    if (entry === 0) continue
+    if (entry < 0 || entry > rows || keyed[entry - 1] === 1) throw invalid('key table entries')
+    keyed[entry - 1] = 1
+    entries++
+  }
+  if (entries !== rows) throw invalid('key table entries')
+  columns.keyTable = KeyTable.fromBuckets(buckets, rows)
   columns.strings = new StringInterner(header.strings)
   columns.chunks = [bytes.subarray(payloadOffset, payloadOffset + payloadBytes)]
   columns.chunkUsed = payloadBytes

@@ -10,9 +10,14 @@ export class TopK {
     private readonly compare: (a: number, b: number) => number,
   ) {}
 
-  /** Whether `slot` would be kept: fewer than k held, or better than the worst held. */
-  wouldKeep(slot: number): boolean {
-    return this.heap.length < this.k || this.compare(slot, this.heap[0]!) < 0
+  /** Whether k slots are held (so a slot must beat `worst` to get in). */
+  get full(): boolean {
+    return this.heap.length >= this.k
+  }
+
+  /** The worst slot held (meaningful once `full`). */
+  get worst(): number {
+    return this.heap[0]!
   }
 
   offer(slot: number): void {
