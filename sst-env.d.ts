@@ -11,6 +11,7 @@ declare module 'sst' {
     PeeringKubeconfig: { value: string; type: 'sst.sst.Secret' }
     SigningKeys: { value: string; type: 'sst.sst.Secret' }
     SealingKeys: { value: string; type: 'sst.sst.Secret' }
+    IndexSnapshots: { name: string; type: 'sst.aws.Bucket' }
   }
 }
 export {}

@@ -11,6 +11,7 @@ export default $config({
   async run() {
     const { participantTable } = await import('./infra/tables')
     await import('./infra/secrets')
+    await import('./infra/index-snapshots')
     const { api } = await import('./infra/api')
     await import('./infra/cron')
     await import('./infra/queues')

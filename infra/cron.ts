@@ -20,3 +20,12 @@ export const flavourPublisher =
   participant.role === 'node'
     ? new sst.aws.Cron('FlavourPublisher', { schedule: 'rate(1 minute)', function: cronFunction('functions/cron/flavour-publisher.handler') })
     : undefined
+
+/**
+ * Nodes compact their listing index every 5 minutes: the warm index, caught up with the change log, written
+ * to the IndexSnapshots bucket, so a cold function loads one object instead of reading the table (the log keeps a day).
+ */
+export const indexCompactor =
+  participant.role === 'node'
+    ? new sst.aws.Cron('IndexCompactor', { schedule: 'rate(5 minutes)', function: { ...cronFunction('functions/cron/index-compactor.handler'), timeout: '300 seconds' as const, memory: '1769 MB' as const } })
+    : undefined

@@ -1,6 +1,7 @@
 import { adminToken, peeringKubeconfig, sealingKeys, signingKeys } from './secrets'
 import { bundling, participant, runtime } from './settings'
 import { participantTable } from './tables'
+import { indexSnapshots } from './index-snapshots'
 
 /** The plain (non-secret) configuration every function of this participant reads. */
 function functionEnvironment(apiUrl: $util.Output<string>): Record<string, $util.Input<string>> {
@@ -20,14 +21,15 @@ function functionEnvironment(apiUrl: $util.Output<string>): Record<string, $util
 /**
  * What every function of this participant shares, written once: the runtime, the bundling `npm run
  * build` measures, the participant's environment, and the table and secrets `lambdaConfig` reads
- * (the signing keys too: every function calls peers; the sealing keys too: every function may purchase or reserve as a chain hop).
+ * (the signing keys too: every function calls peers; the sealing keys too: every function may purchase or reserve as a chain hop;
+ * the index snapshots too: every function may list, and the compactor writes them).
  * `links` adds what only some functions use (the chain and agent queues).
  */
 export function lambdaDefaults(apiUrl: $util.Output<string>, links: $util.Input<unknown>[] = []) {
   return {
     runtime,
     nodejs: bundling,
-    link: [participantTable, adminToken, peeringKubeconfig, signingKeys, sealingKeys, ...links],
+    link: [participantTable, indexSnapshots, adminToken, peeringKubeconfig, signingKeys, sealingKeys, ...links],
     environment: functionEnvironment(apiUrl),
   }
 }

@@ -25,6 +25,8 @@ import { kubeconfigDirectory, localAgentConfig, startMemberAgent, startMemberClu
 import { consumerClusterObjects, providerClusterObjects } from './sample-clusters.ts'
 import { sampleServiceFlavour } from './sample-service-flavour.ts'
 import { ensureTable } from './tables.ts'
+import { compactIndex } from '../core/catalog/indexed-listing.ts'
+import { ensureBucket } from './s3-buckets.ts'
 import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
 import { processChainBatch } from '../functions/queues/chain-batch.ts'
 import { localAllowedHosts } from '../functions/http/hardening.ts'
@@ -48,6 +50,8 @@ export interface FederationOptions {
   logs?: boolean
   /** How often the local stand-in for the cron sweeper runs, in ms. */
   sweepEveryMs?: number
+  /** How often the local stand-in for the index compactor cron writes each node's listing snapshot, in ms. */
+  compactEveryMs?: number
   /** How often sellers republish their flavours, in ms. */
   publishEveryMs?: number
   /**
@@ -150,6 +154,7 @@ function participantEnv(
     PARTICIPANT_URL: `http://${host}:${spec.port}`,
     ALLOWED_HOSTS: options.env?.ALLOWED_HOSTS || localAllowedHosts(host, spec.port),
     TABLE_NAME: `${options.tablePrefix ?? 'rear'}-${spec.id}`,
+    INDEX_SNAPSHOT_BUCKET: options.env?.INDEX_SNAPSHOT_BUCKET || snapshotBucket(options),
     LIQO_CLUSTER_ID: `liqo-${spec.id}`,
     PEERING_KUBECONFIG: Buffer.from(kubeconfig).toString('base64'),
     CHAIN_QUEUE_URL: queues.chain,
@@ -159,6 +164,9 @@ function participantEnv(
     AWS_REGION: undefined,
   }
 }
+
+/** The local S3 bucket (on the SQS emulator, which serves S3 too) the listing index snapshots go to. */
+const snapshotBucket = (options: FederationOptions) => `${(options.tablePrefix ?? 'rear').toLowerCase().replace(/[^a-z0-9-]/g, '-')}-index-snapshots`.slice(0, 63)
 
 /** Bad configuration and taken ports stop the start before the emulators take seconds to come up. */
 async function preflight(specs: readonly LocalParticipant[], host: string, options: FederationOptions): Promise<void> {
@@ -191,6 +199,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     : await startEmulators({ ...(options.dataPath ? { dataPath: options.dataPath } : {}), onProgress: progress })
   const sqsConfig = { endpoint: emulators.sqsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }
   const sqs = createSqsClient(sqsConfig)
+  await ensureBucket(sqsConfig, snapshotBucket(options))
   const pollers: { stop(): Promise<void> }[] = []
   const servers: ServerType[] = []
   const timers: NodeJS.Timeout[] = []
@@ -222,12 +231,17 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       const table = createTableContext({ tableName: config.tableName, endpoint: emulators.dynamoEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
       await ensureTable(table)
       const logger = options.logs ? new JsonLogger({ participant: spec.id, role: spec.role }) : silentLogger
-      const participant = composeParticipant(config, { table, clock, logger, sqs: sqsConfig })
+      const participant = composeParticipant(config, { table, clock, logger, sqs: sqsConfig, s3: sqsConfig })
       pollers.push(startPoller(sqs, queues.chain, (records) => processChainBatch(participant.chain, records, participant.intents)))
       if (spec.seller) for (const flavour of seed(participant.self, clock.now())) await publishFlavour(participant.app.provider.flavours, flavour)
       servers.push(await listen(createApp(participant.app), host, spec.port))
       const sweep = () => void sweepParticipant(participant.sweep).catch((error) => logger.warn('SWEEP_FAILED', { error: String(error) }))
       timers.push(setInterval(sweep, options.sweepEveryMs ?? 60_000).unref())
+      const index = participant.listingIndex
+      if (index?.snapshots) {
+        const compact = () => void compactIndex({ ...index, snapshots: index.snapshots! }).catch((error) => logger.warn('INDEX_COMPACTION_FAILED', { error: String(error) }))
+        timers.push(setInterval(compact, options.compactEveryMs ?? 300_000).unref())
+      }
       running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues, table, config, ...(cluster ? { cluster } : {}) })
     }
     await Promise.all(

@@ -13,6 +13,8 @@ export interface LinkedResources {
   sealingKeys?: string
   chainQueueUrl: string
   agentQueueUrl: string
+  /** The listing index's snapshot bucket; empty (no snapshots: cold starts read the table) by default. */
+  indexSnapshotBucket?: string
 }
 
 /**
@@ -30,6 +32,7 @@ export function sstLinkEnvironment(links: LinkedResources): Record<string, strin
     SST_RESOURCE_IntentWebhookSecret: link({ value: links.intentWebhookSecret ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_SigningKeys: link({ value: links.signingKeys ?? '', type: 'sst.sst.Secret' }),
     SST_RESOURCE_SealingKeys: link({ value: links.sealingKeys ?? '', type: 'sst.sst.Secret' }),
+    SST_RESOURCE_IndexSnapshots: link({ name: links.indexSnapshotBucket ?? '', type: 'sst.aws.Bucket' }),
     SST_RESOURCE_ChainQueue: link({ url: links.chainQueueUrl, type: 'sst.aws.Queue' }),
     SST_RESOURCE_AgentQueue: link({ url: links.agentQueueUrl, type: 'sst.aws.Queue' }),
   }

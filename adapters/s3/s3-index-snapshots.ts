@@ -1,5 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import type { S3ClientConfig } from '@aws-sdk/client-s3'
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3'
 import type { IndexSnapshots } from '../../core/catalog/indexed-listing.ts'
 
 export interface SnapshotLocation {
@@ -12,29 +11,40 @@ export interface SnapshotLocation {
   credentials?: S3ClientConfig['credentials']
 }
 
-/** The compactor's index snapshot as one S3 object: written whole, read whole at a cold start. */
+/**
+ * The compactor's index snapshot as one S3 object: written whole, read whole at a cold start. The S3
+ * client is imported on first use, so functions that never touch a snapshot do not load it at init.
+ */
 export class S3IndexSnapshots implements IndexSnapshots {
-  private readonly client: S3Client
+  private s3: Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined
 
-  constructor(private readonly location: SnapshotLocation) {
-    this.client = new S3Client({
-      ...(location.endpoint ? { endpoint: location.endpoint, forcePathStyle: true } : {}),
-      ...(location.region ? { region: location.region } : {}),
-      ...(location.credentials ? { credentials: location.credentials } : {}),
-    })
+  constructor(private readonly location: SnapshotLocation) {}
+
+  private connect() {
+    this.s3 ??= import('@aws-sdk/client-s3').then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        ...(this.location.endpoint ? { endpoint: this.location.endpoint, forcePathStyle: true } : {}),
+        ...(this.location.region ? { region: this.location.region } : {}),
+        ...(this.location.credentials ? { credentials: this.location.credentials } : {}),
+      }),
+    }))
+    return this.s3
   }
 
   async read(): Promise<Uint8Array | undefined> {
+    const { client, sdk } = await this.connect()
     try {
-      const { Body } = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.location.key }))
+      const { Body } = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: this.location.key }))
       return Body ? await Body.transformToByteArray() : undefined
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined
+      if (error instanceof sdk.NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined
       throw error
     }
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.location.key, Body: bytes, ContentType: 'application/octet-stream' }))
+    const { client, sdk } = await this.connect()
+    await client.send(new sdk.PutObjectCommand({ Bucket: this.location.bucket, Key: this.location.key, Body: bytes, ContentType: 'application/octet-stream' }))
   }
 }

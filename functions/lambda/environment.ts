@@ -17,6 +17,7 @@ export function lambdaConfig(extra: Record<string, string> = {}): ParticipantCon
     PEERING_KUBECONFIG: Resource.PeeringKubeconfig.value,
     SIGNING_KEYS: Resource.SigningKeys.value,
     SEALING_KEYS: Resource.SealingKeys.value,
+    ...(Resource.IndexSnapshots.name ? { INDEX_SNAPSHOT_BUCKET: Resource.IndexSnapshots.name } : {}),
     ...extra,
   })
 }

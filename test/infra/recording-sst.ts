@@ -59,6 +59,7 @@ export function installFakeSst(stage: string) {
       Function: component('Function'),
       ApiGatewayV2: component('ApiGatewayV2'),
       Cron: component('Cron'),
+      Bucket: component('Bucket'),
     },
   }
   return recorded

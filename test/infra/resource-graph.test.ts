@@ -45,6 +45,7 @@ describe('infrastructure resource graph', () => {
     expect(functions.map((f) => f.handler).sort()).toEqual([
       'functions/cron/expiry-sweeper.handler',
       'functions/cron/flavour-publisher.handler',
+      'functions/cron/index-compactor.handler',
       'functions/lambda/participant-api.handler',
       'functions/queues/chain-worker.handler',
     ])
@@ -68,8 +69,10 @@ describe('infrastructure resource graph', () => {
     expect(new Set(environments.map((e) => `${e.REAR_ROLE} ${e.PARTICIPANT_ID} ${e.PARTICIPANT_DOMAIN}`))).toEqual(new Set(['supernode provider-supernode provider.example']))
     expect(supernode.recorded.map((r) => r.name)).not.toContain('FlavourPublisher')
 
+    expect(supernode.recorded.map((r) => r.name)).not.toContain('IndexCompactor')
+
     const node = await setup('provider-node')
-    expect(node.recorded.map((r) => r.name)).toContain('FlavourPublisher')
+    expect(node.recorded.map((r) => r.name)).toEqual(expect.arrayContaining(['FlavourPublisher', 'IndexCompactor', 'IndexSnapshots']))
     expect(functionsOf(node.recorded).every((f) => (f.environment as Record<string, unknown>).REAR_ROLE === 'node')).toBe(true)
   })
 

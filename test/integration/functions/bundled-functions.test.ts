@@ -8,6 +8,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { beforeAll, describe, expect, it, inject, onTestFinished } from 'vitest'
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { createSqsClient } from '../../../adapters/sqs/sqs-client.ts'
 import { ensureParticipantQueues } from '../../../local/sqs-queues.ts'
 import type { ChainMessage } from '../../../core/chain/model.ts'
@@ -95,6 +96,13 @@ describe('bundled functions', () => {
     expect(await invoke('flavour-publisher', {})).toMatchObject({ failed: [] })
   })
 
+  it('write the listing index snapshot from the compactor bundle', async () => {
+    const { invoke } = await setup()
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
+    expect((await invoke('participant-api', httpEvent('POST', '/admin/v1/flavours', flavourToWire(aK8SliceFlavour()), admin))).statusCode).toBe(201)
+    expect(await invoke('index-compactor', {})).toEqual({ rows: 1, bytes: expect.any(Number) })
+  })
+
   it('take a chain message in through the API bundle and SQS, and reserve once in the chain-worker bundle however often it is delivered', async () => {
     const { invoke, queues, sqs, upstream } = await setup()
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
@@ -137,6 +145,8 @@ describe('bundled functions', () => {
     const queues = await ensureParticipantQueues(sqs, `bundle-${randomUUID().slice(0, 8)}`)
     const upstream = await chainPeer()
     onTestFinished(() => upstream.close())
+    const bucket = `bundle-${randomUUID().slice(0, 8)}`
+    await new S3Client({ endpoint: inject('sqsEndpoint'), forcePathStyle: true, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }).send(new CreateBucketCommand({ Bucket: bucket }))
     const env = {
       PATH: process.env.PATH ?? '',
       AWS_REGION: LOCAL_REGION,
@@ -146,7 +156,8 @@ describe('bundled functions', () => {
       SQS_ENDPOINT: inject('sqsEndpoint'),
       PARTICIPANT_ID: 'provider-1',
       PARTICIPANT_DOMAIN: 'provider.local',
-      ...sstLinkEnvironment({ stage: 'test', tableName: table.tableName, adminToken: ADMIN_TOKEN, chainQueueUrl: queues.chain, agentQueueUrl: queues.agent }),
+      S3_ENDPOINT: inject('sqsEndpoint'),
+      ...sstLinkEnvironment({ stage: 'test', tableName: table.tableName, adminToken: ADMIN_TOKEN, chainQueueUrl: queues.chain, agentQueueUrl: queues.agent, indexSnapshotBucket: bucket }),
     }
     const invoke = async (name: string, event: unknown) => {
       const fn = bundles.get(name)
