@@ -105,6 +105,17 @@ export class FuzzRequestSigner {
     readonly selfUrl: string,
   ) {}
 
+  private readonly signers = new Map<string, Promise<Signer>>()
+
+  private imported(jwk: PrivateJwk): Promise<Signer> {
+    let signer = this.signers.get(jwk.x)
+    if (!signer) {
+      signer = crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d }, { name: 'Ed25519' }, false, ['sign']).then((key) => webcrypto.signer(key))
+      this.signers.set(jwk.x, signer)
+    }
+    return signer
+  }
+
   async sign(route: SignedRoute, options: SignOptions = {}): Promise<SignedRequest> {
     const body = route.body === undefined ? undefined : JSON.stringify(route.body)
     const headers: [string, string][] = Object.entries(route.headers ?? {})
@@ -116,7 +127,7 @@ export class FuzzRequestSigner {
     const parameters = Object.fromEntries(
       Object.entries({ created, expires: created + SIGNATURE_VALIDITY_SECONDS, keyid: keyId, nonce, alg: 'ed25519', tag: SIGNATURE_LABEL, ...options.parameters }).filter(([, v]) => v !== undefined),
     )
-    const ed25519 = webcrypto.signer(await crypto.subtle.importKey('jwk', { kty: jwk.kty, crv: jwk.crv, x: jwk.x, d: jwk.d }, { name: 'Ed25519' }, false, ['sign']))
+    const ed25519 = await this.imported(jwk)
     const signer = (options.algorithm ? { algorithm: options.algorithm, sign: (data: Uint8Array) => ed25519.sign(data) } : ed25519) as Signer
     const url = `${this.selfUrl}${route.path}`
     const fields = await createSignature(
@@ -162,6 +173,8 @@ export interface TamperingOptions {
   selfKeyId: string
   /** The agent API's token; Authorization tampering replaces it. */
   agentToken: string
+  /** Each kind of tampering goes to one in `share` of the routes it applies to, in turn (the first always): 1, the default, sends every one everywhere. */
+  share?: number
 }
 
 /**
@@ -174,19 +187,26 @@ export async function signatureTampering(routes: readonly SignedRoute[], signer:
   const garbage = (length: number) => Array.from({ length }, () => String.fromCharCode(0x20 + Math.floor(random() * 0x5f))).join('')
   const unknownKey = { jwk: (await import('../../adapters/security/ed25519-keys.ts')).generateSigningKey('k1'), keyId: 'nobody#k1' }
   const requests: TamperedRequest[] = []
+  const applied = new Map<string, number>()
+  const chosen = (label: string) => {
+    const kind = label.replace(/\d+/g, 'n')
+    const count = applied.get(kind) ?? 0
+    applied.set(kind, count + 1)
+    return count % (options.share ?? 1) === 0
+  }
 
   for (const route of routes) {
     const hasBody = route.body !== undefined
     const isAgent = route.signer === 'agent'
     const other = signer.keys
     const mutations: Mutation[] = [...signatureInputMutations(), ...signatureMutations(), ...digestMutations(), ...requestLineMutations()]
-    for (const mutation of mutations) {
+    for (const mutation of mutations.filter((m) => chosen(m.label))) {
       const signed = await signer.sign(route)
       const wire = await mutation.build(signed)
       if (JSON.stringify(wire) === JSON.stringify(strip(signed))) throw new Error(`${route.family} ${route.method} ${route.path}: ${mutation.label} changed nothing`)
       requests.push({ ...wire, label: `${route.family} ${route.method} ${route.path}: ${mutation.label}`, expect: mutation.expect, ...(mutation.mayClaim ? { mayClaim: `NONCE#${signed.keyId}#${signed.nonce}` } : {}) })
     }
-    for (const resigned of resignedMutations()) {
+    for (const resigned of resignedMutations().filter((m) => chosen(`signed ${m.label}`))) {
       const sent = resigned.route ? resigned.route(route) : route
       const signed = await signer.sign(sent, resigned.options(sent))
       requests.push({ ...strip(signed), label: `${route.family} ${route.method} ${route.path}: signed ${resigned.label}`, expect: resigned.expect, ...(resigned.mayClaim ? { mayClaim: `NONCE#${signed.keyId}#${signed.nonce}` } : {}) })

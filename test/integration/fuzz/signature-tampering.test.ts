@@ -58,7 +58,7 @@ const describeOutcome = (request: { label: string }, outcome: { status: number; 
 
 describe.each<Role>(['node', 'supernode', 'catalog'])('signature and header tampering at a %s with signatures required, on DynamoDB Local', (role) => {
   it('refuses every tampered request with the 4xx that says why, and changes nothing in its table', async () => {
-    const { tampered, run, participant } = await setup()
+    const { tampered, run, participant, serveOriginals } = await setup()
     expect(tampered.length).toBeGreaterThanOrEqual(MIN_TAMPERED_PER_ROLE)
 
     const { outcomes, changed } = await run(tampered)
@@ -75,19 +75,14 @@ describe.each<Role>(['node', 'supernode', 'catalog'])('signature and header tamp
     expect(participant.queued, 'chain messages queued by refused requests').toEqual([])
     expect(participant.agentInbox!.waits, 'agent commands received by refused requests').toEqual([])
     expect((await participant.app.request(`${SIGNED_SELF_URL}/healthz`)).status).toBe(200)
+    await serveOriginals()
   })
 
   it('serves the valid originals once each, then refuses their replays and signatures from before the validity window', async () => {
-    const { routes, sign, send, participant } = await setup()
+    const { routes, sign, send, participant, serveOriginals } = await setup()
     const late = await Promise.all(routes.map((route) => sign.sign(route)))
 
-    const originals: WireRequest[] = []
-    for (const route of routes) {
-      const signed = await sign.sign(route)
-      const outcome = await send(signed)
-      expect(outcome.status, `control ${route.family} ${route.method} ${route.path}: ${outcome.body.slice(0, 300)}`).toBeLessThan(300)
-      originals.push(signed)
-    }
+    const originals = await serveOriginals()
     const afterControls = await participant.snapshot()
     const replays = await inParallel(originals, send)
     const concurrent = await sign.sign(routes[0]!)
@@ -120,7 +115,7 @@ describe.each<Role>(['node', 'supernode', 'catalog'])('signature and header tamp
     const signers = participant.signers!
     const sign = new FuzzRequestSigner({ key: (owner) => ({ jwk: owner === 'agent' ? signers.agent : signers.peers[owner]!, keyId: signers.keyId(owner) }) }, participant.clock, SIGNED_SELF_URL)
     const routes = signedRoutes(role, participant.transactions)
-    const tampered = await signatureTampering(routes, sign, { seed: 14, otherPeer: 'other-peer', retiredPeer: 'retired-peer', selfKeyId: 'provider-1#self-k1', agentToken: FUZZ_AGENT_TOKEN })
+    const tampered = await signatureTampering(routes, sign, { seed: 14, otherPeer: 'other-peer', retiredPeer: 'retired-peer', selfKeyId: 'provider-1#self-k1', agentToken: FUZZ_AGENT_TOKEN, share: 2 })
     const send = (request: WireRequest) => sendWire(participant.app, request)
     const run = async (requests: readonly TamperedRequest[]) => {
       const before = await participant.snapshot()
@@ -128,7 +123,18 @@ describe.each<Role>(['node', 'supernode', 'catalog'])('signature and header tamp
       const claimable = new Set(requests.flatMap((r) => (r.mayClaim ? [`added ${r.mayClaim} META`] : [])))
       return { outcomes, changed: tableChanges(before, await participant.snapshot()).filter((line) => !claimable.has(line)) }
     }
-    return { participant, routes, sign, send, tampered, run }
+    /** The control group: each route's valid original, freshly signed, succeeds in turn. */
+    const serveOriginals = async () => {
+      const originals: WireRequest[] = []
+      for (const route of routes) {
+        const signed = await sign.sign(route)
+        const outcome = await send(signed)
+        expect(outcome.status, `control ${route.family} ${route.method} ${route.path}: ${outcome.body.slice(0, 300)}`).toBeLessThan(300)
+        originals.push(signed)
+      }
+      return originals
+    }
+    return { participant, routes, sign, send, tampered, run, serveOriginals }
   }
 })
 
