@@ -2,11 +2,14 @@
  * Tampered signed requests (issue 14): valid RFC 9421 requests to every signed route family, each
  * freshly signed, then broken after signing (Signature-Input, Signature, Content-Digest, body, Host,
  * method, path, Content-Type, Authorization) or signed with parameters rear's policy refuses. None may
- * be accepted. Deterministic for a seed, but for the nonces and the keys.
+ * be accepted. Deterministic for a seed, but for the nonces and the keys. A raw CR or LF inside a header
+ * value cannot be sent (the runtime's Headers refuse it, as Node's HTTP parser does): CRLF injection is
+ * tried percent-encoded and as other control characters instead.
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { createSignature, webcrypto } from 'http-message-sig'
 import type { Signer } from 'http-message-sig'
+import { generateSigningKey } from '../../adapters/security/ed25519-keys.ts'
 import { contentDigest, SIGNATURE_LABEL, SIGNATURE_VALIDITY_SECONDS } from '../../adapters/security/http-signatures.ts'
 import type { PrivateJwk } from '../../core/security/ports.ts'
 import type { Clock } from '../../core/shared/ports.ts'
@@ -185,7 +188,7 @@ export interface TamperingOptions {
 export async function signatureTampering(routes: readonly SignedRoute[], signer: FuzzRequestSigner, options: TamperingOptions): Promise<TamperedRequest[]> {
   const random = seededRandom(options.seed)
   const garbage = (length: number) => Array.from({ length }, () => String.fromCharCode(0x20 + Math.floor(random() * 0x5f))).join('')
-  const unknownKey = { jwk: (await import('../../adapters/security/ed25519-keys.ts')).generateSigningKey('k1'), keyId: 'nobody#k1' }
+  const unknownKey = { jwk: generateSigningKey('k1'), keyId: 'nobody#k1' }
   const requests: TamperedRequest[] = []
   const applied = new Map<string, number>()
   const chosen = (label: string) => {
