@@ -19,11 +19,11 @@ const PANEL = { width: 380, height: 240, top: 90, left: [70, 520] }
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
-/** A round upper bound for an axis: 1, 2 or 5 times a power of ten. */
+/** A round upper bound for an axis, a little above `value`. */
 function niceMax(value: number): number {
   if (value <= 0) return 1
   const power = 10 ** Math.floor(Math.log10(value))
-  return ([1, 2, 5, 10].map((m) => m * power).find((bound) => bound >= value) ?? 10 * power) as number
+  return [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * power).find((bound) => bound >= value) ?? 10 * power
 }
 
 function panel(p: Panel, left: number, sizes: readonly number[]): string {

@@ -97,6 +97,7 @@ export function buildProgram(io: SimIo, action: (options: SimulationOptions, run
     .addOption(new Option('--peer-timeout-ms <ms>', 'per-peer timeout of a fan-out, in virtual ms').argParser(integer(100)).default(d.peerTimeoutMs))
     .option('--no-fresh', 'let relays answer from what they learnt moments ago instead of asking their peers every time')
     .option('--dedupe-relays', 'what-if, not today\'s core: a participant asked again for a discovery it already relayed answers at once with nothing (the fix proposed for core/discovery)')
+    .option('--trim-routes', 'what-if, not today\'s core: a relay answers only with results whose route fits the hops the request has left')
     .addOption(new Option('--out <file>', 'JSON result file').default(DEFAULT_OUT, 'sim/results/latest.json'))
     .option('--chart', `run ${CHART_SIZES.join(', ')} participants and write the SVG chart`)
     .addOption(new Option('--chart-out <file>', 'where --chart writes the SVG').default(DEFAULT_CHART, 'docs/simulation.svg'))
@@ -120,6 +121,7 @@ export function buildProgram(io: SimIo, action: (options: SimulationOptions, run
         peerTimeoutMs: o.peerTimeoutMs,
         fresh: o.fresh,
         dedupeRelays: o.dedupeRelays ?? false,
+        trimRoutes: o.trimRoutes ?? false,
       }
       await action(options, { out: resolve(o.out), ...(o.chart ? { chart: resolve(o.chartOut) } : {}) })
     })
@@ -127,7 +129,8 @@ export function buildProgram(io: SimIo, action: (options: SimulationOptions, run
 
 export class UsageError extends Error {}
 
-const label = (options: SimulationOptions) => `${options.participants} participants${options.dedupeRelays ? ' (what-if: relays deduplicated)' : ''}`
+const label = (options: SimulationOptions) =>
+  `${options.participants} participants${options.dedupeRelays ? ' (what-if: relays deduplicated)' : ''}${options.trimRoutes ? ' (what-if: routes trimmed)' : ''}`
 
 /** One run with a progress bar on a terminal (a line per run otherwise); returns the result and its wall time. */
 async function runWithProgress(io: SimIo, options: SimulationOptions): Promise<{ result: SimulationResult; wallMs: number }> {

@@ -229,7 +229,8 @@ export class SimFederation {
     const request = relayRequestFromWire(JSON.parse(body))
     if (this.options.dedupeRelays && this.relayedBefore(to, request)) return JSON.stringify(relayAnswerToWire({ results: [], failed: [] }))
     const answer = await answerRelay(target, request)
-    return JSON.stringify(relayAnswerToWire(answer))
+    const fits = (route: readonly string[]) => !this.options.trimRoutes || route.length <= request.hopsLeft + 2
+    return JSON.stringify(relayAnswerToWire({ ...answer, results: answer.results.filter((item) => fits(item.route)) }))
   }
 
   /** The what-if of `dedupeRelays`: whether `to` already relayed this discovery with at least as many hops left (and remembers this one). */

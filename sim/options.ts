@@ -30,6 +30,11 @@ export interface SimulationOptions {
    * fans out once per discovery: the change proposed for core/discovery.
    */
   dedupeRelays: boolean
+  /**
+   * What-if, not today's core: a relay answers only with results whose route from it fits the hops
+   * the request has left (at most hopsLeft + 2 participants), the ones its asker's origin can keep.
+   */
+  trimRoutes: boolean
 }
 
 export const DEFAULT_OPTIONS: SimulationOptions = {
@@ -47,6 +52,7 @@ export const DEFAULT_OPTIONS: SimulationOptions = {
   peerTimeoutMs: 2000,
   fresh: true,
   dedupeRelays: false,
+  trimRoutes: false,
 }
 
 /** How many catalogs a run has: as asked, or one per 25 domains (at least one). */

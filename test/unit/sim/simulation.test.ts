@@ -53,6 +53,13 @@ describe(runSimulation.name, () => {
     expect(whatIf.discovery.messages.mean).toBeLessThanOrEqual(base.discovery.messages.mean)
     expect(whatIf.records.discoveries.map((d) => d.results)).toEqual(base.records.discoveries.map((d) => d.results))
   })
+
+  it('with routes trimmed to the hops left (what-if), finds what a fresh flood finds with fewer bytes', async () => {
+    const base = await runSimulation({ ...small, failureRate: 0, chains: 0 })
+    const whatIf = await runSimulation({ ...small, failureRate: 0, chains: 0, trimRoutes: true })
+    expect(whatIf.records.discoveries.map((d) => d.results)).toEqual(base.records.discoveries.map((d) => d.results))
+    expect(whatIf.discovery.bytes.mean).toBeLessThanOrEqual(base.discovery.bytes.mean)
+  })
 })
 
 describe('options', () => {
@@ -87,7 +94,7 @@ describe('npm run simulate', () => {
     const { run } = setup()
     const { code, stdout } = await run(['--help'])
     expect(code).toBe(0)
-    for (const option of ['--participants', '--domains', '--seed', '--hop-limit', '--latency-ms', '--failure-rate', '--consumers', '--chains', '--out', '--chart', '--dedupe-relays']) {
+    for (const option of ['--participants', '--domains', '--seed', '--hop-limit', '--latency-ms', '--failure-rate', '--consumers', '--chains', '--out', '--chart', '--dedupe-relays', '--trim-routes', '--no-fresh']) {
       expect(stdout).toContain(option)
     }
     expect(stdout).toMatch(/calls ≤ 2 × edges/)
