@@ -17,7 +17,7 @@ const BATCH = 20_000
 const PAGE = 100
 const SCAN_RUNS = 40
 const PAGE_RUNS = 60
-const BASELINE_RUNS = 8
+const BASELINE_RUNS = 5
 
 /** The shape of query: six predicates, about 30 % of the rows match. */
 const SELECTOR: Selector = {
@@ -177,7 +177,7 @@ export async function benchIndex(): Promise<Figure[]> {
   if (JSON.stringify(first.rows.map((row) => row.flavourId)) !== JSON.stringify(baselineFirst)) throw new Error('index first page differs from the baseline')
 
   progress('index: snapshot encode and cold load')
-  let snapshot = new Uint8Array(0)
+  let snapshot: Uint8Array = new Uint8Array(0)
   const encode = timed(() => (snapshot = index.toSnapshot({ version: 1 })))
   let loaded: FlavourIndex | undefined
   const decode = timed(() => (loaded = FlavourIndex.fromSnapshot(snapshot).index))

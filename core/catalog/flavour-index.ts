@@ -11,6 +11,7 @@ import {
   appendPayload,
   columnBytes,
   emptyColumns,
+  ensureOwned,
   ensureSlot,
   payloadOf,
 } from './index-columns.ts'
@@ -95,6 +96,7 @@ export class FlavourIndex {
     const spec = flavour.spec
     if (spec.type !== 'k8slice' && spec.type !== 'service') throw new UnsupportedFlavourTypeError(String((spec as { type: unknown }).type))
     const c = this.columns
+    ensureOwned(c)
     const price = priceKey(flavour.price?.amount)
     let type: number
     let units: (number | undefined)[] = []
@@ -142,6 +144,7 @@ export class FlavourIndex {
     const c = this.columns
     const slot = c.keyTable.get(key, this.keyOf)
     if (slot < 0) return
+    ensureOwned(c)
     c.keyTable.delete(key, this.keyOf)
     this.release(slot)
     c.type[slot] = ROW_FREE
@@ -207,8 +210,8 @@ export class FlavourIndex {
   }
 
   /**
-   * The index a snapshot holds, without re-parsing flavours: columns are copied from their buffers,
-   * payloads stay views of `bytes` (which must not be modified afterwards). A foreign, truncated or
+   * The index a snapshot holds, without re-parsing flavours: columns and payloads are views of
+   * `bytes` (which must not be modified afterwards); the columns are copied on the first write. A foreign, truncated or
    * corrupt snapshot throws a ValidationError coded INVALID_INDEX_SNAPSHOT.
    */
   static fromSnapshot(bytes: Uint8Array): { index: FlavourIndex; meta: Record<string, unknown> } {

@@ -45,6 +45,8 @@ export interface IndexColumns {
   arenaBytes: number
   /** Bytes of the arena no live row points at (replaced or removed payloads). */
   garbage: number
+  /** The typed columns and key table are views of a snapshot's bytes: copy them before the first write. */
+  borrowed: boolean
 }
 
 export function emptyColumns(capacity = 1024): IndexColumns {
@@ -71,6 +73,7 @@ export function emptyColumns(capacity = 1024): IndexColumns {
     chunkUsed: 0,
     arenaBytes: 0,
     garbage: 0,
+    borrowed: false,
   }
 }
 
@@ -85,6 +88,18 @@ export function ensureSlot(columns: IndexColumns, slot: number): void {
   if (slot < columns.capacity) return
   let capacity = Math.max(columns.capacity, 16)
   while (capacity <= slot) capacity *= 2
+  resize(columns, capacity)
+}
+
+/** Copies borrowed columns (with a quarter of headroom) so writes never reach the snapshot's bytes. */
+export function ensureOwned(columns: IndexColumns): void {
+  if (!columns.borrowed) return
+  resize(columns, Math.max(16, columns.capacity + (columns.capacity >> 2)))
+  columns.keyTable = columns.keyTable.copy()
+  columns.borrowed = false
+}
+
+function resize(columns: IndexColumns, capacity: number): void {
   columns.type = grown(columns.type, capacity)
   columns.price = grown(columns.price, capacity)
   columns.quantities = columns.quantities.map((column) => grown(column, capacity))

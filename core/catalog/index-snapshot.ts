@@ -191,7 +191,7 @@ function readHeader(bytes: Uint8Array): Header {
   return header
 }
 
-/** A copy of a column section, typed (the snapshot's buffer may not be aligned for a direct view). */
+/** A column section, typed: a view of the snapshot's bytes, or a copy when they are not aligned for one. */
 function column<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
   bytes: Uint8Array,
   place: [number, number],
@@ -200,7 +200,7 @@ function column<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(
   const [offset, byteLength] = place
   const length = byteLength / Type.BYTES_PER_ELEMENT
   const at = bytes.byteOffset + offset
-  if (at % Type.BYTES_PER_ELEMENT === 0) return new Type(bytes.buffer, at, length).slice() as T
+  if (at % Type.BYTES_PER_ELEMENT === 0) return new Type(bytes.buffer, at, length)
   return new Type(bytes.slice(offset, offset + byteLength).buffer, 0, length)
 }
 
@@ -242,20 +242,13 @@ export function decodeSnapshot(bytes: Uint8Array): { columns: IndexColumns; meta
   columns.payloadStart = column(bytes, s.payloadStart!, Float64Array)
   columns.payloadLength = column(bytes, s.payloadLength!, Uint32Array)
   const [payloadOffset, payloadBytes] = s.payload!
-  let exactRows = 0
-  let livePayload = 0
-  for (let row = 0; row < rows; row++) {
-    const type = columns.type[row]!
-    if (type === ROW_FREE || type > ROW_K8SLICE_EXACT) throw invalid(`row ${row} type`)
-    if (type === ROW_K8SLICE_EXACT) exactRows++
-    if (columns.architecture[row]! >= stringCount || columns.gpuModel[row]! >= stringCount || columns.category[row]! >= stringCount) {
-      throw invalid(`row ${row} string id`)
-    }
-    const start = columns.payloadStart[row]!
-    const length = columns.payloadLength[row]!
-    if (!Number.isSafeInteger(start) || start < 0 || start + length > payloadBytes) throw invalid(`row ${row} payload place`)
-    livePayload += length
+  const exactRows = countRowTypes(columns.type)
+  if (exactRows < 0) throw invalid('row types')
+  if (maxOf(columns.architecture) >= stringCount || maxOf(columns.gpuModel) >= stringCount || maxOf(columns.category) >= stringCount) {
+    throw invalid('string ids')
   }
+  const livePayload = checkPayloadPlaces(columns.payloadStart, columns.payloadLength, payloadBytes)
+  if (livePayload < 0) throw invalid('payload places')
   if (exactRows !== header.exact.length) throw invalid('exact rows')
   for (const entry of header.exact) {
     const [row, ...nanos] = Array.isArray(entry) ? entry : []
@@ -296,5 +289,37 @@ export function decodeSnapshot(bytes: Uint8Array): { columns: IndexColumns; meta
   columns.chunkUsed = payloadBytes
   columns.arenaBytes = payloadBytes
   columns.garbage = payloadBytes - livePayload
+  columns.borrowed = true
   return { columns, meta: header.meta }
+}
+
+/** How many rows are ROW_K8SLICE_EXACT, or -1 when a row's type is not a live one. */
+function countRowTypes(type: Uint8Array): number {
+  let exact = 0
+  let bad = 0
+  for (let row = 0; row < type.length; row++) {
+    const t = type[row]!
+    exact += +(t === ROW_K8SLICE_EXACT)
+    bad |= +(t === ROW_FREE) | +(t > ROW_K8SLICE_EXACT)
+  }
+  return bad ? -1 : exact
+}
+
+function maxOf(column: Uint32Array): number {
+  let max = -1
+  for (let row = 0; row < column.length; row++) max = Math.max(max, column[row]!)
+  return max
+}
+
+/** The bytes live rows' payloads take, or -1 when one lies outside the payload section. */
+function checkPayloadPlaces(start: Float64Array, length: Uint32Array, payloadBytes: number): number {
+  let live = 0
+  let bad = 0
+  for (let row = 0; row < start.length; row++) {
+    const s = start[row]!
+    const l = length[row]!
+    bad |= +!(s >= 0) | +(s + l > payloadBytes) | +(s !== Math.floor(s))
+    live += l
+  }
+  return bad ? -1 : live
 }

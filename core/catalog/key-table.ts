@@ -26,6 +26,10 @@ export class KeyTable {
     return table
   }
 
+  copy(): KeyTable {
+    return new KeyTable(this.buckets.slice(), this.count)
+  }
+
   get size(): number {
     return this.count
   }

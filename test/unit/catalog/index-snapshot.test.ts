@@ -62,6 +62,18 @@ describe('FlavourIndex snapshots', () => {
     expect(snapshot).toEqual(copy)
   })
 
+  it('loads two independent indexes from the same bytes', () => {
+    const snapshot = setup().index.toSnapshot({})
+    const one = FlavourIndex.fromSnapshot(snapshot).index
+    const two = FlavourIndex.fromSnapshot(snapshot).index
+    const before = two.query(undefined, { limit: Infinity })
+    for (const row of [...one.rows()].slice(0, 50)) one.remove(row.key)
+    const changed = aK8SliceFlavour({ id: 'changed' })
+    one.upsert([...one.rows()][0]!.key, changed, payloadOf(changed))
+    expect(two.query(undefined, { limit: Infinity })).toEqual(before)
+    expect(one.size).toBe(two.size - 50)
+  })
+
   it('round-trips an empty index', () => {
     const { index, meta } = FlavourIndex.fromSnapshot(FlavourIndex.empty().toSnapshot({ empty: true }))
     expect(meta).toEqual({ empty: true })
