@@ -17,7 +17,7 @@ const BATCH = 20_000
 const PAGE = 100
 const SCAN_RUNS = 40
 const PAGE_RUNS = 60
-const BASELINE_RUNS = 5
+const BASELINE_RUNS = 4
 
 /** The issue's shape of query: six predicates, about 30 % of the rows match. */
 const SELECTOR: Selector = {
@@ -150,7 +150,7 @@ export async function benchIndex(): Promise<Figure[]> {
   const after = process.memoryUsage()
   const own = index.memory()
 
-  progress('index: selector scans and pages')
+  progress(`index: built in ${(build / 1000).toFixed(1)} s; selector scans and pages`)
   const matches = index.count(SELECTOR)
   const scan = times(SCAN_RUNS, () => index.count(SELECTOR))
   const firstPage = times(PAGE_RUNS, () => index.query(SELECTOR, { limit: PAGE }))

@@ -294,7 +294,7 @@ export class FlavourIndex {
 
   /**
    * The live slots `plan` matches, as `selection[0, count)`: one pass over the type column (and the
-   * first string predicate), then one pass per further predicate over the survivors, then the rows
+   * first string predicate), then one pass per further predicate (two ranges a pass) over the survivors, then the rows
    * only an exact check can decide. The selection is scratch space (room for every slot), valid
    * until the next scan.
    */
@@ -310,8 +310,14 @@ export class FlavourIndex {
         ? selectTypeAndId(c.type, plan.type, c.end, stringColumns[0]!, stringIds[0]!, selection)
         : selectType(c.type, plan.type, c.end, selection)
     for (let s = 1; s < stringColumns.length; s++) count = keepId(selection, count, stringColumns[s]!, stringIds[s]!)
-    for (let q = 0; q < QUANTITY_COLUMNS.length; q++) {
-      if (bounds.used[q]) count = keepRange(selection, count, c.quantities[q]!, bounds.lows[q]!, bounds.highs[q]!)
+    const used = QUANTITY_COLUMNS.map((_, q) => q).filter((q) => bounds.used[q])
+    for (let u = 0; u < used.length; u += 2) {
+      const a = used[u]!
+      const b = used[u + 1]
+      count =
+        b === undefined
+          ? keepRange(selection, count, c.quantities[a]!, bounds.lows[a]!, bounds.highs[a]!)
+          : keepRanges(selection, count, c.quantities[a]!, bounds.lows[a]!, bounds.highs[a]!, c.quantities[b]!, bounds.lows[b]!, bounds.highs[b]!)
     }
     if (tag !== undefined) {
       let kept = 0
@@ -364,6 +370,27 @@ function keepId(selection: Int32Array, count: number, column: Uint32Array, id: n
     const slot = selection[i]!
     selection[n] = slot
     n += +(column[slot] === id)
+  }
+  return n
+}
+
+function keepRanges(
+  selection: Int32Array,
+  count: number,
+  columnA: Float64Array,
+  lowA: number,
+  highA: number,
+  columnB: Float64Array,
+  lowB: number,
+  highB: number,
+): number {
+  let n = 0
+  for (let i = 0; i < count; i++) {
+    const slot = selection[i]!
+    const a = columnA[slot]!
+    const b = columnB[slot]!
+    selection[n] = slot
+    n += +(a >= lowA) & +(a <= highA) & +(b >= lowB) & +(b <= highB)
   }
   return n
 }
