@@ -233,7 +233,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       flavours,
       reserve,
       purchase,
-      ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId) } : {}),
+      ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId, config.listMaxFlavours + 1) } : {}),
       ...(listingIndex ? { listing: indexedListing(listingIndex, config.listMaxFlavours) } : {}),
       maxListed: config.listMaxFlavours,
     },

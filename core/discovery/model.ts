@@ -1,3 +1,4 @@
+import type { IndexCursor } from '../catalog/index-cursor.ts'
 import type { Flavour } from '../flavours/model.ts'
 import type { QuantityFilter, Selector, StringFilter } from '../flavours/selector.ts'
 
@@ -53,12 +54,27 @@ export interface RelayRequest {
   budgetMs: number
   /** Ask peers instead of answering from what was learnt before, here and at every relay. */
   fresh?: boolean
+  /** Which results to answer, in result order ({@link resultOrder}); the first {@link DEFAULT_RELAY_PAGE} when absent. */
+  page?: ResultPage
 }
+
+/** A keyset page: at most `limit` results, strictly after `after` in result order. */
+export interface ResultPage {
+  limit: number
+  after?: IndexCursor
+}
+
+/** Results one relay answer carries when the asker names no limit. */
+export const DEFAULT_RELAY_PAGE = 1_000
+/** The most results one relay answer may carry, whatever the asker's limit. */
+export const MAX_RELAY_PAGE = 5_000
 
 export interface RelayAnswer {
   results: DiscoveredFlavour[]
   /** Peers that timed out or failed, here or further down (their ids, as reported). */
   failed: PeerFailure[]
+  /** Where the next page starts: set iff more results may follow this page. */
+  next?: IndexCursor
 }
 
 /** The most flavours one publication may carry across its parts: the publisher set is kept as one list of keys. */

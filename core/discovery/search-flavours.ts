@@ -7,8 +7,9 @@ import type { Flavour } from '../flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../flavours/model.ts'
 import type { Peer, Role } from '../peers/model.ts'
 import type { PeerRepository } from '../peers/ports.ts'
-import type { DiscoveredFlavour, PeerFailure, RelayAnswer, RelayRequest, RemoteFlavour } from './model.ts'
-import { providerKey, selectorKey } from './model.ts'
+import type { DiscoveredFlavour, PeerFailure, RelayAnswer, RelayRequest, RemoteFlavour, ResultPage } from './model.ts'
+import { MAX_RELAY_PAGE, providerKey } from './model.ts'
+import { answerKey, pageOf, pageResults } from './result-pages.ts'
 import type { PeerGateway, RemoteFlavourRepository } from './ports.ts'
 
 /** Time kept back from a budget for local work and the answer's way home, in milliseconds. */
@@ -111,15 +112,19 @@ function plausible(peer: Peer, selfId: string, hopLimit: number) {
 }
 
 interface FanOut extends RelayAnswer {
-  /** Peers that answered: what was learnt through them is replaced by their answer. */
+  /** Peers that answered: what was learnt through them and is not in their answer stays only if they answered a page. */
   answered: Set<string>
+  /** Peers whose answer was all they know for the selector (the first page, nothing after it). */
+  complete: Set<string>
+  /** Some peer answered only a page: more may follow this one. */
+  more: boolean
 }
 
 async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise<Peer[]>, publishers: Set<string>): Promise<FanOut> {
   const visited = request.visited.includes(deps.self.id) ? request.visited : [...request.visited, deps.self.id]
   const rank = (peer: Peer) => (peer.role === 'catalog' ? 1 : 0)
   const targets = (await known).filter((peer) => !visited.includes(peer.id) && !publishers.has(peer.id)).sort((a, b) => rank(a) - rank(b))
-  if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [], answered: new Set() }
+  if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [], answered: new Set(), complete: new Set(), more: false }
   const timeoutMs = Math.max(MIN_PEER_TIMEOUT_MS, Math.min(deps.settings.peerTimeoutMs, request.budgetMs - RELAY_MARGIN_MS))
   const forwarded: RelayRequest = { ...request, visited, hopsLeft: request.hopsLeft - 1, budgetMs: timeoutMs - RELAY_MARGIN_MS }
   const started = deps.clock.now().getTime()
@@ -127,11 +132,15 @@ async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise
   const results: DiscoveredFlavour[] = []
   const failed: PeerFailure[] = []
   const answered = new Set<string>()
+  const complete = new Set<string>()
+  let more = false
   settled.forEach((outcome, i) => {
     const peer = targets[i]!
     if (outcome.status === 'rejected') failed.push(failureOf(peer, outcome.reason))
     else {
       answered.add(peer.id)
+      if (outcome.value.next) more = true
+      else if (!request.page?.after) complete.add(peer.id)
       const kept = outcome.value.results.filter(plausible(peer, deps.self.id, deps.settings.hopLimit))
       results.push(...kept.filter((item) => matchesSelector(item.flavour, request.selector)))
       failed.push(...outcome.value.failed)
@@ -145,7 +154,7 @@ async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise
     failedPeers: failed.map((f) => f.peerId),
     durationMs: deps.clock.now().getTime() - started,
   })
-  return { results, failed, answered }
+  return { results, failed, answered, complete, more }
 }
 
 /**
@@ -156,12 +165,12 @@ async function remember(deps: DiscoveryDeps, request: RelayRequest, knowledge: K
   if (deps.self.role === 'catalog') return
   const kept = new Set(found.map((item) => providerKey(item.flavour)))
   const replaced = knowledge.candidates.filter(
-    (entry) => remote.answered.has(entry.route[0]!) && matchesSelector(entry.flavour, request.selector) && !kept.has(providerKey(entry.flavour)),
+    (entry) => remote.complete.has(entry.route[0]!) && matchesSelector(entry.flavour, request.selector) && !kept.has(providerKey(entry.flavour)),
   )
   await Promise.all(replaced.map((entry) => deps.candidates.forget(entry.flavour.owner.id || entry.flavour.providerId, entry.flavour.id)))
   if (found.length === 0) return
   const expiresAt = new Date(now.getTime() + deps.settings.candidateTtlMs)
-  const learntIn = { selector: selectorKey(request.selector), at: now, results: found.length }
+  const learntIn = { selector: answerKey(request), at: now, results: found.length }
   await deps.candidates.put(
     found.map((item) => ({ flavour: item.flavour, route: item.route, seenAt: new Date(now.getTime() - (item.ageMs ?? 0)), expiresAt, learntIn })),
   )
@@ -175,8 +184,9 @@ async function remember(deps: DiscoveryDeps, request: RelayRequest, knowledge: K
  * fans out in parallel, with a timeout each and while hops remain, to every known peer not yet
  * visited whose own publication does not already answer for it (FLUIDOS Go peers never publish).
  * Failures never abort the search; they are reported. Results are de-duplicated by (provider,
- * flavour), remembered as Peering Candidates and returned with routes that start here and their age.
- * A node answering another participant does not fan out.
+ * flavour), remembered as Peering Candidates and returned with routes that start here and their age,
+ * one keyset page at a time in result order (the request's page is forwarded, so each peer answers
+ * only its first page after the same cursor). A node answering another participant does not fan out.
  */
 export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest, options: { fanOut: boolean }): Promise<RelayAnswer> {
   const peers = options.fanOut ? deps.peers.list() : Promise.resolve([])
@@ -184,14 +194,15 @@ export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest,
   const now = deps.clock.now()
   const knowledge = await knownLocally(deps, request, now)
   const learnt = fromHere(deps.self.id, now, knowledge.learnt)
-  if (!options.fanOut || learntAnswerStands(knowledge.learnt, selectorKey(request.selector))) {
-    return { results: dedupe([...knowledge.current, ...learnt]), failed: [] }
+  const page = pageOf(request)
+  if (!options.fanOut || learntAnswerStands(knowledge.learnt, answerKey(request))) {
+    return { ...pageResults(dedupe([...knowledge.current, ...learnt]), page), failed: [] }
   }
   const remote = await fanOut(deps, request, peers, knowledge.publishers)
   const found = dedupe(remote.results)
   await remember(deps, request, knowledge, remote, found, now)
   const unanswered = learnt.filter((item) => !remote.answered.has(item.route[1]!))
-  return { results: dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), failed: remote.failed }
+  return { ...pageResults(dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), page, remote.more), failed: remote.failed }
 }
 
 /** A relay from another participant: supernodes and catalogs fan out, nodes answer from what they know. */
@@ -199,7 +210,12 @@ export const answerRelay = (deps: DiscoveryDeps, request: RelayRequest): Promise
   searchFlavours(deps, request, { fanOut: deps.self.role !== 'node' })
 
 /** A search started here (no asker): the full hop limit and one per-peer timeout of budget. */
-export function newRequest(deps: DiscoveryDeps, selector: RelayRequest['selector'], correlationId: string, options: { fresh?: boolean } = {}): RelayRequest {
+export function newRequest(
+  deps: DiscoveryDeps,
+  selector: RelayRequest['selector'],
+  correlationId: string,
+  options: { fresh?: boolean; page?: ResultPage } = {},
+): RelayRequest {
   return {
     selector,
     visited: [],
@@ -207,6 +223,7 @@ export function newRequest(deps: DiscoveryDeps, selector: RelayRequest['selector
     correlationId,
     budgetMs: deps.settings.peerTimeoutMs + RELAY_MARGIN_MS,
     ...(options.fresh ? { fresh: true } : {}),
+    ...(options.page ? { page: options.page } : {}),
   }
 }
 
@@ -219,18 +236,20 @@ export async function discoverFlavours(
   deps: DiscoveryDeps,
   selector: RelayRequest['selector'],
   correlationId: string,
-  options: { fresh?: boolean } = {},
+  options: { fresh?: boolean; page?: ResultPage } = {},
 ): Promise<RelayAnswer> {
   const answer = await searchFlavours(deps, newRequest(deps, selector, correlationId, options), { fanOut: true })
-  return { results: answer.results.map((item) => ({ ...item, route: item.route.slice(1) })), failed: answer.failed }
+  return { ...answer, results: answer.results.map((item) => ({ ...item, route: item.route.slice(1) })) }
 }
 
 /**
  * LIST_FLAVORS at a supernode or catalog for an asker that speaks only `/api/v2` (a FLUIDOS Go node):
- * the full relay, answered as plain flavours. Without a selector, every supported type is searched.
+ * the full relay, answered as plain flavours, the cheapest `limit` of each type (one more when more
+ * match, so the caller can tell it cut). Without a selector, every supported type is searched.
  */
-export async function relayedFlavours(deps: DiscoveryDeps, selector: Selector | undefined, correlationId: string): Promise<Flavour[]> {
+export async function relayedFlavours(deps: DiscoveryDeps, selector: Selector | undefined, correlationId: string, limit = MAX_RELAY_PAGE): Promise<Flavour[]> {
   const selectors = selector ? [selector] : SUPPORTED_FLAVOUR_TYPES.map(emptySelector)
-  const answers = await Promise.all(selectors.map((s) => searchFlavours(deps, newRequest(deps, s, correlationId), { fanOut: true })))
+  const page = { limit: Math.min(MAX_RELAY_PAGE, limit) }
+  const answers = await Promise.all(selectors.map((s) => searchFlavours(deps, newRequest(deps, s, correlationId, { page }), { fanOut: true })))
   return answers.flatMap((answer) => answer.results.map((item) => item.flavour))
 }

@@ -2,6 +2,8 @@ import * as z from 'zod'
 import { isRearError } from '../shared/errors.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../flavours/model.ts'
 import type { DiscoveredFlavour, RelayAnswer, RelayRequest } from '../discovery/model.ts'
+import { DEFAULT_RELAY_PAGE, MAX_RELAY_PAGE } from '../discovery/model.ts'
+import { decodeIndexCursor, encodeIndexCursor } from '../catalog/index-cursor.ts'
 import { flavourFromWire, flavourToWire } from './flavour-codec.ts'
 import { encodeSelectorQuery, parseSelectorQuery } from './selector-query.ts'
 import { decodeWith, wireId } from './wire-object.ts'
@@ -19,6 +21,10 @@ export const relayRequestWire = z.strictObject({
   budgetMs: z.number().int().min(0).max(60_000),
   /** Ask peers instead of answering from what was learnt before, at every relay. */
   fresh: z.boolean().optional(),
+  /** Results wanted in this answer (default 1,000), cheapest first. */
+  limit: z.number().int().min(1).max(MAX_RELAY_PAGE).optional(),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().max(4096).optional(),
 })
 
 export function relayRequestFromWire(body: unknown): RelayRequest {
@@ -30,6 +36,9 @@ export function relayRequestFromWire(body: unknown): RelayRequest {
     correlationId: wire.correlationId,
     budgetMs: wire.budgetMs,
     ...(wire.fresh ? { fresh: true } : {}),
+    ...(wire.limit !== undefined || wire.cursor !== undefined
+      ? { page: { limit: wire.limit ?? DEFAULT_RELAY_PAGE, ...(wire.cursor !== undefined ? { after: decodeIndexCursor(wire.cursor) } : {}) } }
+      : {}),
   }
 }
 
@@ -41,6 +50,7 @@ export const relayRequestToWire = (request: RelayRequest): z.input<typeof relayR
   correlationId: request.correlationId,
   budgetMs: request.budgetMs,
   ...(request.fresh ? { fresh: true } : {}),
+  ...(request.page ? { limit: request.page.limit, ...(request.page.after ? { cursor: encodeIndexCursor(request.page.after) } : {}) } : {}),
 })
 
 export const relayAnswerWire = z.object({
@@ -55,6 +65,8 @@ export const relayAnswerWire = z.object({
     )
     .max(10_000),
   failed: z.array(z.object({ peerId: z.string(), kind: z.enum(['timeout', 'unreachable', 'status', 'invalid-answer']), reason: z.string() })).default([]),
+  /** Present iff more results follow: the `cursor` of the next page. */
+  nextCursor: z.string().max(4096).optional(),
 })
 
 /** Decodes a peer's answer; results whose flavour cannot be decoded (e.g. VM) are skipped, not fatal. */
@@ -68,10 +80,11 @@ export function relayAnswerFromWire(body: unknown): RelayAnswer {
       if (!isRearError(error)) throw error
     }
   }
-  return { results, failed: wire.failed }
+  return { results, failed: wire.failed, ...(wire.nextCursor !== undefined ? { next: decodeIndexCursor(wire.nextCursor) } : {}) }
 }
 
 export const relayAnswerToWire = (answer: RelayAnswer) => ({
   results: answer.results.map((item) => ({ flavor: flavourToWire(item.flavour), route: item.route, ...(item.ageMs && item.ageMs > 0 ? { ageMs: Math.min(86_400_000, Math.round(item.ageMs)) } : {}) })),
   failed: answer.failed,
+  ...(answer.next ? { nextCursor: encodeIndexCursor(answer.next) } : {}),
 })

@@ -5,6 +5,7 @@ import type { Role } from '../../../core/peers/model.ts'
 import { flavourWire } from '../../../core/wire/flavour-codec.ts'
 import { operationRequestWire } from '../../../core/wire/operation-codec.ts'
 import { publicationWire } from '../../../core/wire/publication-codec.ts'
+import { DISCOVERY_PAGE } from '../discovery-routes.ts'
 import { relayAnswerWire, relayRequestWire } from '../../../core/wire/relay-codec.ts'
 import { failure, flavourTypeParams, json, selectorParameters } from './provider-docs.ts'
 import { WORKLOAD_PHASES } from '../../../core/chain/model.ts'
@@ -73,6 +74,11 @@ export function registerFederationDocs(registry: OpenAPIRegistry, role: Role): v
   })
 }
 
+const pageParameters = [
+  { name: 'limit', in: 'query' as const, required: false, description: `Candidates in this answer, 1 to ${DISCOVERY_PAGE.max} (default ${DISCOVERY_PAGE.default}), cheapest first (price, then flavour id, then provider)`, schema: { type: 'integer' as const, minimum: 1, maximum: DISCOVERY_PAGE.max }, example: 100 },
+  { name: 'cursor', in: 'query' as const, required: false, description: 'The nextCursor of the previous answer: the page after it', schema: { type: 'string' as const, maxLength: 4096 } },
+]
+
 const freshParameter = {
   name: 'fresh',
   in: 'query' as const,
@@ -89,13 +95,18 @@ function registerNodeDocs(registry: OpenAPIRegistry): void {
     path: '/discovery/v1/flavors/{type}',
     summary: 'Discovery Manager (nodes): matching flavours across the federation, with routes, in one call (fresh=true skips what was learnt before)',
     request: { params: flavourTypeParams },
-    parameters: [...selectorParameters(), freshParameter],
+    parameters: [...selectorParameters(), freshParameter, ...pageParameters],
     responses: {
       200: json(
-        z.object({ correlationId: z.string(), candidates: z.array(z.object({ providerID: z.string(), route: z.array(z.string()), flavor: flavourWire })), failedPeers: z.array(failedPeer) }),
-        'Candidates (also stored as Peering Candidates) and the peers that failed',
+        z.object({
+          correlationId: z.string(),
+          candidates: z.array(z.object({ providerID: z.string(), route: z.array(z.string()), flavor: flavourWire })),
+          failedPeers: z.array(failedPeer),
+          nextCursor: z.string().optional().describe('Present iff more candidates follow: pass it as cursor for the next page'),
+        }),
+        'One page of candidates, cheapest first (also stored as Peering Candidates), and the peers that failed',
       ),
-      400: failure('Malformed selector'),
+      400: failure('Malformed selector, limit or cursor'),
     },
   })
   registry.registerPath({

@@ -171,8 +171,8 @@ describe(discoverFlavours.name, () => {
     await network.sell('go-node', aK8SliceFlavour({ id: 'fluidos.eu-k8slice-7f3a', owner: aProvider({ id: 'go-node', domain: 'fluidos.eu' }) }))
     const answer = await discoverFlavours(consumer.deps, selector(), 'corr-go')
     expect(answer.results.map((r) => [r.flavour.id, r.route])).toEqual([
-      ['provider.local-k8slice-0001', ['consumer-supernode', 'provider-supernode', 'provider-node']],
       ['fluidos.eu-k8slice-7f3a', ['consumer-supernode', 'provider-supernode', 'go-node']],
+      ['provider.local-k8slice-0001', ['consumer-supernode', 'provider-supernode', 'provider-node']],
     ])
   })
 
@@ -207,6 +207,40 @@ describe(discoverFlavours.name, () => {
     network.clock.advance(10_001)
     await discoverFlavours(neighbour.deps, selector(), 'corr-3')
     expect(provider.received.length).toBe(asked + 1)
+  })
+
+  it('pages the federation cheapest first, forwarding each page to the peers, until no cursor is left', async () => {
+    const { network, consumer } = await twoDomains()
+    const priced = (id: string, amount: string) => aK8SliceFlavour({ id, owner: aProvider({ id: 'provider-node', domain: 'provider.local' }), price: { amount, currency: 'EUR', period: 'hourly' } })
+    const flavours = [priced('provider.local-k8slice-c', '0.30'), priced('provider.local-k8slice-a', '0.10'), priced('provider.local-k8slice-b', '0.20')]
+    await network.publish('provider-node', 'provider-supernode', [providerFlavour(), ...flavours])
+
+    const seen: string[] = []
+    let page = await discoverFlavours(consumer.deps, selector(), 'corr-p', { page: { limit: 2 } })
+    for (;;) {
+      seen.push(...page.results.map((r) => r.flavour.id))
+      if (!page.next) break
+      page = await discoverFlavours(consumer.deps, selector(), 'corr-p', { page: { limit: 2, after: page.next } })
+    }
+
+    expect(seen).toEqual(['provider.local-k8slice-0001', 'provider.local-k8slice-a', 'provider.local-k8slice-b', 'provider.local-k8slice-c'])
+    expect(network.participants.get('provider-supernode')!.received.map((r) => r.page?.limit)).toEqual([2, 2])
+  })
+
+  it('does not let a learnt page stand in for the whole answer, nor forget what lies beyond it', async () => {
+    const { network, consumer } = await twoDomains()
+    await network.publish('provider-node', 'provider-supernode', [providerFlavour(), providerFlavour('provider.local-k8slice-0002')])
+    await discoverFlavours(consumer.deps, selector(), 'corr-1')
+
+    const first = await discoverFlavours(consumer.deps, selector(), 'corr-2', { page: { limit: 1 }, fresh: true })
+    const whole = await discoverFlavours(consumer.deps, selector(), 'corr-3')
+    const firstAgain = await discoverFlavours(consumer.deps, selector(), 'corr-4', { page: { limit: 1 } })
+
+    expect(first.results).toHaveLength(1)
+    expect(first.next).toBeDefined()
+    expect(ids(whole)).toEqual(['provider.local-k8slice-0001', 'provider.local-k8slice-0002'])
+    expect(firstAgain.results.map((r) => r.flavour.id)).toEqual(['provider.local-k8slice-0001'])
+    expect(firstAgain.next).toBeDefined()
   })
 
   async function twoDomains() {

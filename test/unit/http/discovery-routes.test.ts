@@ -1,3 +1,4 @@
+import { encodeIndexCursor } from '../../../core/catalog/index-cursor.ts'
 import { describe, expect, it } from 'vitest'
 import { flavourToWire } from '../../../core/wire/flavour-codec.ts'
 import { aK8SliceFlavour, aPeer, aProvider } from '../../support/factories.ts'
@@ -16,6 +17,30 @@ describe('GET /discovery/v1/flavors/{type}', () => {
     expect(res.status).toBe(200)
     expect(res.body.candidates.map((c: { flavor: { flavorID: string } }) => c.flavor.flavorID)).toEqual(['provider.local-k8slice-0001'])
     expect(relayed.map((r) => r.fresh ?? false)).toEqual([false, true])
+  })
+
+  it('answers one page with a cursor to the next, and forwards the limit to the peers', async () => {
+    const { request, relayed } = await setup()
+    const first = await request('GET', `/discovery/v1/flavors/k8slice?limit=1&${QUERY}`)
+    expect(first.status).toBe(200)
+    expect(first.body.candidates).toHaveLength(1)
+    expect(first.body.nextCursor).toBeUndefined()
+    expect(relayed).toEqual([expect.objectContaining({ limit: 1 })])
+  })
+
+  it.each([
+    ['limit=0', 'limit'],
+    ['limit=1001', 'limit'],
+    ['limit=two', 'limit'],
+    ['limit=1&limit=2', 'limit'],
+    ['cursor=not-ours', 'cursor'],
+    ['cursor=%7B%7D', 'cursor'],
+  ])('refuses %s with a 400 naming it', async (query, parameter) => {
+    const { request, relayed } = await setup()
+    const res = await request('GET', `/discovery/v1/flavors/k8slice?${query}&${QUERY}`)
+    expect(res.status).toBe(400)
+    expect(res.body.details).toMatchObject({ parameter })
+    expect(relayed).toEqual([])
   })
 
   it('refuses a fresh parameter that is not a boolean, naming it', async () => {
@@ -57,6 +82,18 @@ describe('POST /rear/v1/relay/list-flavours', () => {
     expect(fresh.status).toBe(200)
     expect(relayed.map((r) => r.fresh ?? false)).toEqual([false, true])
     expect(candidates.entries.size).toBe(1)
+  })
+
+  it('answers the page asked for with the cursor of the next, and refuses a cursor it did not issue', async () => {
+    const { request } = await setup()
+    const paged = await request('POST', '/rear/v1/relay/list-flavours', relay({ limit: 1, cursor: encodeIndexCursor({ price: 0, id: '' }) }))
+    expect(paged.status).toBe(200)
+    expect(paged.body.results).toHaveLength(1)
+    const forged = await request('POST', '/rear/v1/relay/list-flavours', relay({ limit: 1, cursor: 'e30' }))
+    expect(forged.status).toBe(400)
+    expect(forged.body).toMatchObject({ code: 'INVALID_CURSOR' })
+    const huge = await request('POST', '/rear/v1/relay/list-flavours', relay({ limit: 5001 }))
+    expect(huge.status).toBe(400)
   })
 
   async function setup() {
