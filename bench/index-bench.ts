@@ -185,6 +185,12 @@ export async function benchIndex(): Promise<Figure[]> {
   const reloadedAgrees = JSON.stringify(loaded!.query(SELECTOR, { limit: PAGE, after: deepCursor })) === JSON.stringify(deepAnswer)
   if (!reloadedAgrees) throw new Error('the loaded snapshot answers differently')
 
+  progress('index: cold load at 10,000 rows')
+  const small = FlavourIndex.empty()
+  for (const row of [...index.rows()].slice(0, 10_000)) small.upsert(row.key, flavours[Number(row.flavourId.slice(-7))]!, row.payload)
+  const smallSnapshot = small.toSnapshot({ version: 1 })
+  const smallDecode = times(20, () => FlavourIndex.fromSnapshot(smallSnapshot).index.query(SELECTOR, { limit: PAGE }))
+
   const filterP50 = percentile(filterRuns, 50)
   const sortP50 = percentile(sortRuns, 50)
   const rows = `${ROWS / 1_000_000}M`
@@ -196,12 +202,15 @@ export async function benchIndex(): Promise<Figure[]> {
     { name: `baseline: filter + sort + first ${PAGE}, p50`, value: sortP50, unit: 'ms' },
     { name: `index: first page of ${PAGE}, p50`, value: percentile(firstPage, 50), unit: 'ms', ratio: percentile(firstPage, 50) / sortP50, baseline: 'filter + sort p50' },
     { name: `index: first page of ${PAGE}, p99`, value: percentile(firstPage, 99), unit: 'ms', ratio: percentile(firstPage, 99) / sortP50, baseline: 'filter + sort p50', goal: { max: 10, on: 'value' } },
+    { name: `index: deep page of ${PAGE} (after match ${Math.floor(all.rows.length / 2).toLocaleString('en')}), p50`, value: percentile(deepPage, 50), unit: 'ms' },
     { name: `index: deep page of ${PAGE} (after match ${Math.floor(all.rows.length / 2).toLocaleString('en')}), p99`, value: percentile(deepPage, 99), unit: 'ms', goal: { max: 10, on: 'value' } },
     { name: `index: every match sorted (${matches.toLocaleString('en')} rows), p50`, value: percentile(fullSorted, 50), unit: 'ms', ratio: percentile(fullSorted, 50) / sortP50, baseline: 'filter + sort p50' },
     { name: 'index: snapshot size', value: snapshot.length / MB, unit: 'MB' },
     { name: 'index: snapshot encode', value: encode, unit: 'ms' },
     { name: 'index: snapshot decode (cold load)', value: decode, unit: 'ms' },
     { name: `index: cold load + first page of ${PAGE}`, value: decode + coldFirstPage, unit: 'ms' },
+    { name: 'index: snapshot size at 10,000 rows', value: smallSnapshot.length / MB, unit: 'MB' },
+    { name: `index: cold load + first page of ${PAGE} at 10,000 rows, p50`, value: percentile(smallDecode, 50), unit: 'ms' },
     { name: 'index: typed columns + payload arena', value: (own.columns + own.arena) / MB, unit: 'MB' },
     { name: `heap used after the build (index + ${rows} flavour objects)`, value: after.heapUsed / MB, unit: 'MB' },
     { name: 'heap growth during the build', value: (after.heapUsed - before.heapUsed) / MB, unit: 'MB' },

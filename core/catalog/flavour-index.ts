@@ -1,4 +1,4 @@
-import { UnsupportedFlavourTypeError } from '../shared/errors.ts'
+import { UnsupportedFlavourTypeError, ValidationError } from '../shared/errors.ts'
 import type { Flavour, SupportedFlavourType } from '../flavours/model.ts'
 import type { QuantityFilter, Selector } from '../flavours/selector.ts'
 import { QUANTITY_COLUMNS, k8sliceNanos, lowerBound, priceKey, toColumnUnits, upperBound } from './flavour-columns.ts'
@@ -162,7 +162,10 @@ export class FlavourIndex {
    */
   query(selector: IndexSelector, page: { limit: number; after?: IndexCursor }): IndexPage {
     const c = this.columns
-    const limit = Math.max(0, page.limit)
+    const limit = page.limit
+    if (!(limit >= 0) || (Number.isFinite(limit) && !Number.isInteger(limit))) {
+      throw new ValidationError(`limit ${String(limit)} is not a whole number ≥ 0`, { code: 'INVALID_LIMIT', details: { parameter: 'limit' } })
+    }
     const after = page.after
     const { price, ids, keys } = c
     const top = new TopK(limit, (a, b) => compareRows(price[a]!, ids[a]!, keys[a]!, price[b]!, ids[b]!, keys[b]!))
@@ -294,8 +297,8 @@ export class FlavourIndex {
 
   /**
    * The live slots `plan` matches, as `selection[0, count)`: one pass over the type column (and the
-   * first string predicate), then one pass per further predicate (two ranges a pass) over the survivors, then the rows
-   * only an exact check can decide. The selection is scratch space (room for every slot), valid
+   * first string predicate), then passes over the survivors (two ranges a pass), then the rows only
+   * an exact check can decide. The selection is scratch space (room for every slot), valid
    * until the next scan.
    */
   private scan(plan: Plan): number {

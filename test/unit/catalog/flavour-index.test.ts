@@ -114,6 +114,11 @@ describe(FlavourIndex.name, () => {
     expect(index.query({ type: 'k8slice' }, { limit: 0 })).toEqual({ rows: [], total: 3 })
   })
 
+  it.each([-1, NaN, 2.5])('refuses a limit of %s as a coded 400', (limit) => {
+    const { index } = setup()
+    expect(() => index.query(undefined, { limit })).toThrow(expect.objectContaining({ code: 'INVALID_LIMIT', kind: 'validation' }))
+  })
+
   it('places a cursor without a key after every row of its price and flavour id', () => {
     const index = FlavourIndex.empty()
     for (const key of ['a', 'b', 'c']) index.upsert(key, aK8SliceFlavour({ id: 'same' }), encoder.encode(key))
