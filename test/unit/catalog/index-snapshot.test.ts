@@ -74,6 +74,11 @@ describe('FlavourIndex snapshots', () => {
     expect(one.size).toBe(two.size - 50)
   })
 
+  it('writes a loaded, unchanged index back to the same bytes', () => {
+    const snapshot = setup().index.toSnapshot({ version: 3 })
+    expect(FlavourIndex.fromSnapshot(snapshot).index.toSnapshot({ version: 3 })).toEqual(snapshot)
+  })
+
   it('round-trips an empty index', () => {
     const { index, meta } = FlavourIndex.fromSnapshot(FlavourIndex.empty().toSnapshot({ empty: true }))
     expect(meta).toEqual({ empty: true })
