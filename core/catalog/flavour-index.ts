@@ -170,18 +170,7 @@ export class FlavourIndex {
     const { price, ids, keys } = c
     const top = new TopK(limit, (a, b) => compareRows(price[a]!, ids[a]!, keys[a]!, price[b]!, ids[b]!, keys[b]!))
     const total = this.scan(this.plan(selector))
-    const selection = this.selection
-    let following = 0
-    let worst = Infinity
-    for (let i = 0; i < total; i++) {
-      const slot = selection[i]!
-      const p = price[slot]!
-      if (after && (p < after.price || (p === after.price && !isAfter(p, ids[slot]!, keys[slot]!, after)))) continue
-      following++
-      if (p > worst || limit === 0) continue
-      top.offer(slot)
-      if (top.full) worst = price[top.worst]!
-    }
+    const following = after ? offerAfter(this.selection, total, c, after, top) : offerAll(this.selection, total, price, top)
     const rows = top.sorted().map((slot) => this.row(slot))
     const last = rows[rows.length - 1]
     const next = following > rows.length && last ? { price: last.price, id: last.flavourId, key: last.key } : undefined
@@ -335,6 +324,36 @@ export class FlavourIndex {
     }
     return count
   }
+}
+
+/** Offers every selected slot to `top`, skipping those priced above its worst once full; returns how many there were. */
+function offerAll(selection: Int32Array, count: number, price: Float64Array, top: TopK): number {
+  let worst = Infinity
+  for (let i = 0; i < count; i++) {
+    const slot = selection[i]!
+    if (price[slot]! > worst) continue
+    top.offer(slot)
+    if (top.full) worst = top.isEmpty ? -Infinity : price[top.worst]!
+  }
+  return count
+}
+
+/** Offers the selected slots after `cursor` to `top`; returns how many there were. */
+function offerAfter(selection: Int32Array, count: number, c: IndexColumns, cursor: IndexCursor, top: TopK): number {
+  const { price, ids, keys } = c
+  const from = cursor.price
+  let following = 0
+  let worst = Infinity
+  for (let i = 0; i < count; i++) {
+    const slot = selection[i]!
+    const p = price[slot]!
+    if (p < from || (p === from && !isAfter(p, ids[slot]!, keys[slot]!, cursor))) continue
+    following++
+    if (p > worst) continue
+    top.offer(slot)
+    if (top.full) worst = top.isEmpty ? -Infinity : price[top.worst]!
+  }
+  return following
 }
 
 // The scan kernels are branch-free (a match adds 1 to the count, a miss overwrites its slot next time):

@@ -15,6 +15,10 @@ export class TopK {
     return this.heap.length >= this.k
   }
 
+  get isEmpty(): boolean {
+    return this.heap.length === 0
+  }
+
   /** The worst slot held (meaningful once `full`). */
   get worst(): number {
     return this.heap[0]!
