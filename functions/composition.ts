@@ -68,6 +68,8 @@ import type { PurchaseDeps } from '../core/contracts/purchase-flavour.ts'
 import type { ReserveDeps } from '../core/reservations/reserve-flavour.ts'
 import type { AuthMiddleware } from './http/middleware.ts'
 import { DynamoAuditLog } from '../adapters/dynamo/dynamo-audit-log.ts'
+import { DynamoRelayVisits } from '../adapters/dynamo/dynamo-relay-visits.ts'
+import { InMemoryRelayVisits } from '../core/discovery/relay-visits.ts'
 import type { AuditLog } from '../core/security/audit.ts'
 import type { AgentDeps } from './http/agent-routes.ts'
 
@@ -167,6 +169,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     candidates,
     peers,
     gateway,
+    ...(aggregator ? { relays: runtime.table ? new DynamoRelayVisits({ ...runtime.table, clock }) : new InMemoryRelayVisits() } : {}),
     clock,
     logger,
     settings: { peerTimeoutMs: config.peerTimeoutMs, hopLimit: config.hopLimit, candidateTtlMs: config.candidateTtlMs },

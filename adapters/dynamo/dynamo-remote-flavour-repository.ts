@@ -45,7 +45,7 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
       seenAt: entry.seenAt.toISOString(),
       expiresAt: entry.expiresAt.toISOString(),
       ...(entry.learntIn
-        ? { learntSelector: entry.learntIn.selector, learntAt: entry.learntIn.at.toISOString(), learntResults: entry.learntIn.results }
+        ? { learntSelector: entry.learntIn.selector, learntAt: entry.learntIn.at.toISOString(), learntResults: entry.learntIn.results, learntHops: entry.learntIn.hops, learntSkipped: entry.learntIn.skipped }
         : {}),
       [TTL_ATTRIBUTE]: Math.floor(entry.expiresAt.getTime() / 1000) + 86_400,
       gsi1pk: index.remoteFlavours(this.kind, entry.flavour.spec.type),
@@ -60,7 +60,15 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
       seenAt: new Date(item.seenAt as string),
       expiresAt: new Date(item.expiresAt as string),
       ...(typeof item.learntSelector === 'string'
-        ? { learntIn: { selector: item.learntSelector, at: new Date(item.learntAt as string), results: Number(item.learntResults) } }
+        ? {
+            learntIn: {
+              selector: item.learntSelector,
+              at: new Date(item.learntAt as string),
+              results: Number(item.learntResults),
+              hops: Number(item.learntHops ?? 0),
+              skipped: (item.learntSkipped as string[] | undefined) ?? [],
+            },
+          }
         : {}),
     }
   }

@@ -18,14 +18,21 @@ export interface RemoteFlavour {
 }
 
 /**
- * One answer a participant learnt from its peers: the selector it asked, when, and how many results it
- * kept. While every one of them is still known and younger than the candidate TTL, the answer stands in
- * for asking again; a candidate forgotten (sold) or aged out sends the next search to the peers.
+ * One answer a participant learnt from its peers: the selector it asked, when, how many results it
+ * kept, and how far the search could reach from here: the hops it had left and the peers it skipped
+ * as already visited (their side was not asked). While every result is still known and younger than
+ * the candidate TTL, the answer stands in for asking again a search that reaches no further (no more
+ * hops left, those peers visited too); a result forgotten (sold) or aged out, or a search that
+ * reaches further, sends the next one to the peers.
  */
 export interface LearntIn {
   selector: string
   at: Date
   results: number
+  /** The request's `hopsLeft` here (0 for an answer recorded before hops were). */
+  hops: number
+  /** Peers known here that the search did not ask because it had visited them (none for a search started here). */
+  skipped: string[]
 }
 
 /** A flavour found by one participant: `route` runs from that participant (inclusive) to the provider. */

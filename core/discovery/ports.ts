@@ -36,3 +36,26 @@ export interface PublishedFlavourRepository extends RemoteFlavourRepository {
 export interface PeerGateway {
   listFlavours(peer: Peer, request: RelayRequest, timeoutMs: number): Promise<RelayAnswer>
 }
+
+/** One relay a participant served: which search, with how many hops left, remembered until when. */
+export interface RelayVisit {
+  correlationId: string
+  /** What was asked within that search (selector and page, `answerKey`): one correlation id may carry several. */
+  search: string
+  hopsLeft: number
+  expiresAt: Date
+}
+
+/**
+ * The relays a supernode or catalog has served, so that a search reaching it along several paths fans
+ * out from it once (relay calls then follow the peer graph's edges, not its paths). Shared by every
+ * instance of the participant; a visit is kept until its `expiresAt` and then forgotten.
+ */
+export interface RelayVisits {
+  /**
+   * Records `visit` and answers true when this search (same correlation id and search key) was not
+   * served here with at least as many hops left, by a visit still unexpired at `now`: then it fans out.
+   * False for a repeat, which answers from current knowledge only. Atomic: of concurrent equal visits, one wins.
+   */
+  firstVisit(visit: RelayVisit, now: Date): Promise<boolean>
+}

@@ -7,10 +7,11 @@ import type { Flavour } from '../flavours/model.ts'
 import { SUPPORTED_FLAVOUR_TYPES } from '../flavours/model.ts'
 import type { Peer, Role } from '../peers/model.ts'
 import type { PeerRepository } from '../peers/ports.ts'
-import type { DiscoveredFlavour, PeerFailure, RelayAnswer, RelayRequest, RemoteFlavour, ResultPage } from './model.ts'
+import type { DiscoveredFlavour, LearntIn, PeerFailure, RelayAnswer, RelayRequest, RemoteFlavour, ResultPage } from './model.ts'
 import { MAX_RELAY_PAGE, providerKey } from './model.ts'
 import { answerKey, pageOf, pageResults } from './result-pages.ts'
-import type { PeerGateway, RemoteFlavourRepository } from './ports.ts'
+import type { PeerGateway, RelayVisits, RemoteFlavourRepository } from './ports.ts'
+import { relayVisitOf } from './relay-visits.ts'
 
 /** Time kept back from a budget for local work and the answer's way home, in milliseconds. */
 const RELAY_MARGIN_MS = 100
@@ -36,6 +37,11 @@ export interface DiscoveryDeps {
   candidates: RemoteFlavourRepository
   peers: PeerRepository
   gateway: PeerGateway
+  /**
+   * The relays served here (supernodes and catalogs), so a search reaching this participant along
+   * several paths fans out once; without it every relay fans out. Nodes never fan out on a relay.
+   */
+  relays?: RelayVisits
   clock: Clock
   logger: Logger
   settings: DiscoverySettings
@@ -85,11 +91,16 @@ const fromHere = (self: string, now: Date, entries: readonly RemoteFlavour[]): D
   entries.map((entry) => ({ flavour: entry.flavour, route: [self, ...entry.route], ageMs: now.getTime() - entry.seenAt.getTime() }))
 
 /**
- * Whether what was learnt answers this selector in full: the latest answer learnt for exactly this
- * selector, with every one of its results still known and young. Anything less asks the peers.
+ * Whether what was learnt answers this request in full: the latest answer learnt for exactly its
+ * selector and page by a search that reached at least as far (as many hops left, and no peer skipped
+ * that this one may ask), with every one of its results still known and young. Anything less asks
+ * the peers: an answer that reached fewer hops, or skipped a peer as visited, misses what lies beyond.
  */
-function learntAnswerStands(learnt: readonly RemoteFlavour[], key: string): boolean {
-  const forKey = learnt.filter((entry) => entry.learntIn?.selector === key)
+function learntAnswerStands(learnt: readonly RemoteFlavour[], request: RelayRequest): boolean {
+  const key = answerKey(request)
+  const visited = new Set(request.visited)
+  const reachedAsFar = (learntIn: LearntIn) => learntIn.hops >= request.hopsLeft && learntIn.skipped.every((id) => visited.has(id))
+  const forKey = learnt.filter((entry) => entry.learntIn?.selector === key && reachedAsFar(entry.learntIn))
   const latest = Math.max(...forKey.map((entry) => entry.learntIn!.at.getTime()))
   const answer = forKey.filter((entry) => entry.learntIn!.at.getTime() === latest)
   return answer.length > 0 && answer.length === answer[0]!.learntIn!.results
@@ -170,7 +181,9 @@ async function remember(deps: DiscoveryDeps, request: RelayRequest, knowledge: K
   await Promise.all(replaced.map((entry) => deps.candidates.forget(entry.flavour.owner.id || entry.flavour.providerId, entry.flavour.id)))
   if (found.length === 0) return
   const expiresAt = new Date(now.getTime() + deps.settings.candidateTtlMs)
-  const learntIn = { selector: answerKey(request), at: now, results: found.length }
+  const visited = new Set(request.visited)
+  const skipped = visited.size ? (await deps.peers.list()).map((peer) => peer.id).filter((id) => visited.has(id) && id !== deps.self.id) : []
+  const learntIn: LearntIn = { selector: answerKey(request), at: now, results: found.length, hops: request.hopsLeft, skipped }
   await deps.candidates.put(
     found.map((item) => ({ flavour: item.flavour, route: item.route, seenAt: new Date(now.getTime() - (item.ageMs ?? 0)), expiresAt, learntIn })),
   )
@@ -195,7 +208,7 @@ export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest,
   const knowledge = await knownLocally(deps, request, now)
   const learnt = fromHere(deps.self.id, now, knowledge.learnt)
   const page = pageOf(request)
-  if (!options.fanOut || learntAnswerStands(knowledge.learnt, answerKey(request))) {
+  if (!options.fanOut || learntAnswerStands(knowledge.learnt, request)) {
     return { ...pageResults(dedupe([...knowledge.current, ...learnt]), page), failed: [] }
   }
   const remote = await fanOut(deps, request, peers, knowledge.publishers)
@@ -205,9 +218,31 @@ export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest,
   return { ...pageResults(dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), page, remote.more), failed: remote.failed }
 }
 
-/** A relay from another participant: supernodes and catalogs fan out, nodes answer from what they know. */
-export const answerRelay = (deps: DiscoveryDeps, request: RelayRequest): Promise<RelayAnswer> =>
-  searchFlavours(deps, request, { fanOut: deps.self.role !== 'node' })
+/**
+ * A relay from another participant: supernodes and catalogs fan out, nodes answer from what they know.
+ * A search that already reached this participant with at least as many hops left (along another path)
+ * is answered at once from current knowledge only (own and published flavours, nothing learnt, no
+ * fan-out): the first visit's answer carries the rest, so each participant fans out once per search.
+ * If the visit cannot be recorded, the relay fans out anyway (more calls rather than fewer results).
+ */
+export async function answerRelay(deps: DiscoveryDeps, request: RelayRequest): Promise<RelayAnswer> {
+  if (deps.self.role === 'node') return searchFlavours(deps, request, { fanOut: false })
+  if (!(await firstVisit(deps, request))) return searchFlavours(deps, { ...request, fresh: true }, { fanOut: false })
+  return searchFlavours(deps, request, { fanOut: true })
+}
+
+async function firstVisit(deps: DiscoveryDeps, request: RelayRequest): Promise<boolean> {
+  if (!deps.relays) return true
+  const now = deps.clock.now()
+  try {
+    const first = await deps.relays.firstVisit(relayVisitOf(request, now, { peerTimeoutMs: deps.settings.peerTimeoutMs, marginMs: RELAY_MARGIN_MS }), now)
+    if (!first) deps.logger.info('DISCOVERY_RELAY_REPEAT', { correlationId: request.correlationId, hopsLeft: request.hopsLeft })
+    return first
+  } catch (error) {
+    deps.logger.warn('DISCOVERY_RELAY_UNRECORDED', { correlationId: request.correlationId, reason: error instanceof Error ? error.message : String(error) })
+    return true
+  }
+}
 
 /** A search started here (no asker): the full hop limit and one per-peer timeout of budget. */
 export function newRequest(

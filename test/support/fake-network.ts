@@ -6,6 +6,7 @@ import type { PeerGateway } from '../../core/discovery/ports.ts'
 import type { DiscoveryDeps } from '../../core/discovery/search-flavours.ts'
 import { answerRelay } from '../../core/discovery/search-flavours.ts'
 import { acceptPublication } from '../../core/discovery/accept-publication.ts'
+import { InMemoryRelayVisits } from '../../core/discovery/relay-visits.ts'
 import type { Peer, Role } from '../../core/peers/model.ts'
 import { FakeClock } from './fake-clock.ts'
 import { aPeer } from './factories.ts'
@@ -17,7 +18,7 @@ export type Behaviour = 'answer' | 'hang' | 'fail'
 
 export interface FakeParticipant {
   peer: Peer
-  deps: DiscoveryDeps & { published: InMemoryRemoteFlavours; candidates: InMemoryRemoteFlavours; peers: InMemoryPeers }
+  deps: DiscoveryDeps & { published: InMemoryRemoteFlavours; candidates: InMemoryRemoteFlavours; peers: InMemoryPeers; relays: InMemoryRelayVisits }
   store: InMemoryProviderStore
   received: RelayRequest[]
 }
@@ -54,6 +55,7 @@ export class FakeNetwork {
         candidates: new InMemoryRemoteFlavours(),
         peers: new InMemoryPeers(),
         gateway: this.gateway,
+        relays: new InMemoryRelayVisits(),
         clock: this.clock,
         logger: this.logger,
         settings: { peerTimeoutMs: 2000, hopLimit: 4, candidateTtlMs: 30_000 },

@@ -93,11 +93,10 @@ describe('learnt answers on a known line', () => {
     expect(found).toEqual(['p1-k8slice-01', 'p2-k8slice-01'])
   })
 
-  // Known core/discovery bug the simulator found: sn-b learnt its answer while relaying x1's search
-  // with one hop left (sn-a only), and that answer stands for x2's search with three hops left, so
-  // p2 (3 hops from sn-b) is missed. LearntIn records no hop budget (nor the peers `visited` skipped).
-  // When core fixes it, this test fails: drop `.fails`.
-  it.fails('a discovery from x2 allowed learnt answers finds both flavours after x1’s', async () => {
+  // The core/discovery bug the simulator found, fixed: sn-b learnt its answer while relaying x1's
+  // search with one hop left, and sn-c its own with sn-d skipped as visited; neither stands for x2's
+  // search (three hops left, sn-d not visited), so p2 (3 hops from sn-b) is found.
+  it('a discovery from x2 allowed learnt answers finds both flavours after x1’s', async () => {
     const { found } = await setup({ fresh: false })
     expect(found).toEqual(['p1-k8slice-01', 'p2-k8slice-01'])
   })
