@@ -18,7 +18,7 @@ const PAGE = 100
 const SCAN_RUNS = 100
 const PAGE_RUNS = 100
 const WARM_UP = 5
-const BASELINE_RUNS = 4
+const BASELINE_RUNS = 3
 
 /** The issue's shape of query: six predicates, about 30 % of the rows match. */
 const SELECTOR: Selector = {
@@ -57,7 +57,7 @@ const quantity = (text: string) => {
  * the way decoded flavours share nothing less, and their wire JSON (the payload a LIST answers with),
  * written by a template checked against `flavourToWire` on the first rows.
  */
-function flavourFactory() {
+export function flavourFactory() {
   const random = seededRandom(15)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
   const createdAt = new Date('2026-11-01T00:00:00Z')

@@ -297,13 +297,27 @@ export class FlavourIndex {
     const selection = this.selection
     const { stringColumns, stringIds, tag, bounds } = plan
     if (plan.type === ROW_FREE) return selectLive(c.type, c.end, selection)
-    let count =
-      stringColumns.length > 0
-        ? selectTypeAndId(c.type, plan.type, c.end, stringColumns[0]!, stringIds[0]!, selection)
-        : selectType(c.type, plan.type, c.end, selection)
-    for (let s = 1; s < stringColumns.length; s++) count = keepId(selection, count, stringColumns[s]!, stringIds[s]!)
     const used = QUANTITY_COLUMNS.map((_, q) => q).filter((q) => bounds.used[q])
-    for (let u = 0; u < used.length; u += 2) {
+    let count: number
+    let u = 0
+    if (used.length > 0) {
+      // The first pass reads the type (and first string) column and up to two ranges in order.
+      const a = used[0]!
+      const b = used[1] ?? a
+      const ranges = [c.quantities[a]!, bounds.lows[a]!, bounds.highs[a]!, c.quantities[b]!, bounds.lows[b]!, bounds.highs[b]!] as const
+      count =
+        stringColumns.length > 0
+          ? selectTypeIdAndRanges(c.type, plan.type, c.end, stringColumns[0]!, stringIds[0]!, ...ranges, selection)
+          : selectTypeAndRanges(c.type, plan.type, c.end, ...ranges, selection)
+      u = 2
+    } else {
+      count =
+        stringColumns.length > 0
+          ? selectTypeAndId(c.type, plan.type, c.end, stringColumns[0]!, stringIds[0]!, selection)
+          : selectType(c.type, plan.type, c.end, selection)
+    }
+    for (let s = 1; s < stringColumns.length; s++) count = keepId(selection, count, stringColumns[s]!, stringIds[s]!)
+    for (; u < used.length; u += 2) {
       const a = used[u]!
       const b = used[u + 1]
       count =
@@ -382,6 +396,52 @@ function selectTypeAndId(type: Uint8Array, wanted: number, end: number, column: 
   for (let slot = 0; slot < end; slot++) {
     out[n] = slot
     n += +(type[slot] === wanted) & +(column[slot] === id)
+  }
+  return n
+}
+
+function selectTypeAndRanges(
+  type: Uint8Array,
+  wanted: number,
+  end: number,
+  columnA: Float64Array,
+  lowA: number,
+  highA: number,
+  columnB: Float64Array,
+  lowB: number,
+  highB: number,
+  out: Int32Array,
+): number {
+  let n = 0
+  for (let slot = 0; slot < end; slot++) {
+    const a = columnA[slot]!
+    const b = columnB[slot]!
+    out[n] = slot
+    n += +(type[slot] === wanted) & +(a >= lowA) & +(a <= highA) & +(b >= lowB) & +(b <= highB)
+  }
+  return n
+}
+
+function selectTypeIdAndRanges(
+  type: Uint8Array,
+  wanted: number,
+  end: number,
+  column: Uint32Array,
+  id: number,
+  columnA: Float64Array,
+  lowA: number,
+  highA: number,
+  columnB: Float64Array,
+  lowB: number,
+  highB: number,
+  out: Int32Array,
+): number {
+  let n = 0
+  for (let slot = 0; slot < end; slot++) {
+    const a = columnA[slot]!
+    const b = columnB[slot]!
+    out[n] = slot
+    n += +(type[slot] === wanted) & +(column[slot] === id) & +(a >= lowA) & +(a <= highA) & +(b >= lowB) & +(b <= highB)
   }
   return n
 }
