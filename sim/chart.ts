@@ -60,13 +60,12 @@ function panel(p: Panel, left: number, sizes: readonly number[]): string {
 
 /**
  * The simulation chart for docs/: messages per discovery against the edges and simple paths within the
- * hop limit (and, when given, the runs with relays deduplicated), and discovery time against hop limit
- * × per-hop latency, each against federation size. Needs at least one run without the what-if.
+ * hop limit, and discovery time against hop limit × per-hop latency, each against federation size.
+ * Needs at least one run.
  */
 export function simulationChart(runs: readonly SimulationResult[]): string {
   const bySize = (a: SimulationResult, b: SimulationResult) => a.topology.participants - b.topology.participants
-  const sorted = runs.filter((r) => !r.options.dedupeRelays).sort(bySize)
-  const whatIf = runs.filter((r) => r.options.dedupeRelays).sort(bySize)
+  const sorted = [...runs].sort(bySize)
   const sizes = sorted.map((r) => r.topology.participants)
   const at = (pick: (r: SimulationResult) => number) => sorted.map((r) => ({ x: r.topology.participants, y: pick(r) }))
   const first = sorted[0]!.options
@@ -79,9 +78,6 @@ export function simulationChart(runs: readonly SimulationResult[]): string {
       { label: 'edges in hop limit', colour: '#1f77b4', points: at((r) => r.discovery.edges.mean) },
       { label: 'simple paths', colour: '#7f7f7f', dash: '2 3', points: at((r) => r.discovery.paths.mean) },
       { label: 'goal: 2 × edges', colour: '#2ca02c', dash: '6 4', points: at((r) => 2 * r.discovery.edges.mean) },
-      ...(whatIf.length
-        ? [{ label: 'calls, relays deduplicated (what-if)', colour: '#9467bd', points: whatIf.map((r) => ({ x: r.topology.participants, y: r.discovery.messages.mean })) }]
-        : []),
     ],
   }
   const time: Panel = {

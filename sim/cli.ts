@@ -52,8 +52,9 @@ Reported (summary on stdout, everything per discovery and chain in the JSON file
   the chain success rate under the failure rate, and why chains failed.
 
 The same options and seed give the same result. --chart runs ${CHART_SIZES.join(', ')} participants
-(--participants and --domains are then ignored: one domain per ten participants), each also with
---dedupe-relays for comparison, and writes the SVG chart shown in docs/benchmarks.md.
+(--participants and --domains are then ignored: one domain per ten participants) and writes the SVG
+chart shown in docs/benchmarks.md. Relays are deduplicated by core itself (each supernode and catalog
+fans out once per search), so the former --dedupe-relays what-if is gone.
 
 Examples:
   $ npm run simulate -- --participants 1000 --domains 100
@@ -96,7 +97,6 @@ export function buildProgram(io: SimIo, action: (options: SimulationOptions, run
     .addOption(new Option('--catalogs <n>', 'catalogs (default: one per 25 domains)').argParser(integer(1)))
     .addOption(new Option('--peer-timeout-ms <ms>', 'per-peer timeout of a fan-out, in virtual ms').argParser(integer(100)).default(d.peerTimeoutMs))
     .option('--no-fresh', 'let relays answer from what they learnt moments ago instead of asking their peers every time')
-    .option('--dedupe-relays', 'what-if, not today\'s core: a participant asked again for a discovery it already relayed answers at once with nothing (the fix proposed for core/discovery)')
     .option('--trim-routes', 'what-if, not today\'s core: a relay answers only with results whose route fits the hops the request has left')
     .addOption(new Option('--out <file>', 'JSON result file').default(DEFAULT_OUT, 'sim/results/latest.json'))
     .option('--chart', `run ${CHART_SIZES.join(', ')} participants and write the SVG chart`)
@@ -120,7 +120,6 @@ export function buildProgram(io: SimIo, action: (options: SimulationOptions, run
         catalogs: o.catalogs ?? 0,
         peerTimeoutMs: o.peerTimeoutMs,
         fresh: o.fresh,
-        dedupeRelays: o.dedupeRelays ?? false,
         trimRoutes: o.trimRoutes ?? false,
       }
       await action(options, { out: resolve(o.out), ...(o.chart ? { chart: resolve(o.chartOut) } : {}) })
@@ -130,7 +129,7 @@ export function buildProgram(io: SimIo, action: (options: SimulationOptions, run
 export class UsageError extends Error {}
 
 const label = (options: SimulationOptions) =>
-  `${options.participants} participants${options.dedupeRelays ? ' (what-if: relays deduplicated)' : ''}${options.trimRoutes ? ' (what-if: routes trimmed)' : ''}`
+  `${options.participants} participants${options.trimRoutes ? ' (what-if: routes trimmed)' : ''}`
 
 /** One run with a progress bar on a terminal (a line per run otherwise); returns the result and its wall time. */
 async function runWithProgress(io: SimIo, options: SimulationOptions): Promise<{ result: SimulationResult; wallMs: number }> {
@@ -155,9 +154,7 @@ async function runWithProgress(io: SimIo, options: SimulationOptions): Promise<{
 export async function runSimulate(argv: readonly string[], io: SimIo): Promise<number> {
   const program = buildProgram(io, async (options, files) => {
     const sized = (size: number) => ({ ...options, participants: size, domains: size / 10 })
-    const plans = files.chart
-      ? CHART_SIZES.flatMap((size) => (options.dedupeRelays ? [sized(size)] : [sized(size), { ...sized(size), dedupeRelays: true }]))
-      : [options]
+    const plans = files.chart ? CHART_SIZES.map(sized) : [options]
     for (const plan of plans) {
       const problem = optionsProblem(plan)
       if (problem) throw new UsageError(problem)

@@ -10,6 +10,7 @@ import type { RelayAnswer, RelayRequest } from '../core/discovery/model.ts'
 import type { PeerGateway } from '../core/discovery/ports.ts'
 import type { DiscoveryDeps } from '../core/discovery/search-flavours.ts'
 import { answerRelay } from '../core/discovery/search-flavours.ts'
+import { InMemoryRelayVisits } from '../core/discovery/relay-visits.ts'
 import type { Peer } from '../core/peers/model.ts'
 import type { IdGenerator } from '../core/shared/ports.ts'
 import { PeerTimeoutError, PeerUnavailableError } from '../core/shared/errors.ts'
@@ -77,7 +78,7 @@ const idsOf = (self: string): IdGenerator => {
 /**
  * An in-process federation of real participants: discovery (`answerRelay`, `discoverFlavours`) and
  * the chain (`startChain`, `handleChainMessage`, reserve and purchase) on the test suite's in-memory
- * repositories, every relay request, answer and chain message encoded and decoded by the wire codecs,
+ * repositories and core's in-memory relay visits (each supernode and catalog fans out once per search), every relay request, answer and chain message encoded and decoded by the wire codecs,
  * carried in virtual time by one scheduler with each link's latency and the failure rate.
  */
 export class SimFederation {
@@ -115,6 +116,7 @@ export class SimFederation {
         candidates: chain.deps.candidates,
         peers: chain.peers,
         gateway: this.gatewayFor(p.id),
+        relays: new InMemoryRelayVisits(),
         clock: this.network.clock,
         logger: silentLogger,
         settings: { peerTimeoutMs: this.options.peerTimeoutMs, hopLimit: this.options.hopLimit, candidateTtlMs: CANDIDATE_TTL_MS },
@@ -227,22 +229,10 @@ export class SimFederation {
     const target = this.discovery.get(to)
     if (!target) throw new PeerUnavailableError(to, 'connection refused')
     const request = relayRequestFromWire(JSON.parse(body))
-    if (this.options.dedupeRelays && this.relayedBefore(to, request)) return JSON.stringify(relayAnswerToWire({ results: [], failed: [] }))
     const answer = await answerRelay(target, request)
     const fits = (route: readonly string[]) => !this.options.trimRoutes || route.length <= request.hopsLeft + 2
     return JSON.stringify(relayAnswerToWire({ ...answer, results: answer.results.filter((item) => fits(item.route)) }))
   }
-
-  /** The what-if of `dedupeRelays`: whether `to` already relayed this discovery with at least as many hops left (and remembers this one). */
-  private relayedBefore(to: string, request: RelayRequest): boolean {
-    const key = `${to}|${request.correlationId}`
-    const before = this.relayed.get(key)
-    if (before !== undefined && request.hopsLeft <= before) return true
-    this.relayed.set(key, request.hopsLeft)
-    return false
-  }
-
-  private readonly relayed = new Map<string, number>()
 
   /** A chain message to a peer: delivered to its queue after half the round trip, acknowledged after the other half. */
   private async sendChain(from: string, peer: Peer, message: ChainMessage): Promise<void> {

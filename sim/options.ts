@@ -25,12 +25,6 @@ export interface SimulationOptions {
   /** Ask every peer on the way instead of answering from what was learnt (the flood, worst case). */
   fresh: boolean
   /**
-   * What-if, not today's core: a participant asked again for a discovery it already relayed (same
-   * correlation id, no more hops left than before) answers at once with nothing, so each participant
-   * fans out once per discovery: the change proposed for core/discovery.
-   */
-  dedupeRelays: boolean
-  /**
    * What-if, not today's core: a relay answers only with results whose route from it fits the hops
    * the request has left (at most hopsLeft + 2 participants), the ones its asker's origin can keep.
    */
@@ -51,7 +45,6 @@ export const DEFAULT_OPTIONS: SimulationOptions = {
   catalogs: 0,
   peerTimeoutMs: 2000,
   fresh: true,
-  dedupeRelays: false,
   trimRoutes: false,
 }
 

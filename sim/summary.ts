@@ -28,7 +28,7 @@ export function summaryOf(result: SimulationResult, wallMs?: number): string {
     .join(', ')
   const lines = [
     `Simulated federation: ${t.participants} participants (${t.supernodes} supernodes, ${t.catalogs} catalogs, ${t.providers} providers with ${t.flavours} flavours, ${t.consumers} consumers), ${t.links} peer links (${t.supernodeLinks} between supernodes), seed ${o.seed}`,
-    `hop limit ${o.hopLimit}, ${o.latencyMs} ms ± ${Math.round(o.jitter * 100)} % per hop (round trip), peer timeout ${o.peerTimeoutMs} ms, failure rate ${percent(o.failureRate)}, ${d.count} discoveries${o.fresh ? ' (fresh: every relay asks its peers)' : ' (learnt answers allowed)'}${o.dedupeRelays ? ', WHAT-IF: relays answer a repeated discovery with nothing' : ''}${o.trimRoutes ? ', WHAT-IF: relays answer only routes that fit the hops left' : ''}`,
+    `hop limit ${o.hopLimit}, ${o.latencyMs} ms ± ${Math.round(o.jitter * 100)} % per hop (round trip), peer timeout ${o.peerTimeoutMs} ms, failure rate ${percent(o.failureRate)}, ${d.count} discoveries${o.fresh ? ' (fresh: every relay asks its peers)' : ' (learnt answers allowed)'}${o.trimRoutes ? ', WHAT-IF: relays answer only routes that fit the hops left' : ''}`,
     '',
     `  ${''.padEnd(40)}${['mean', 'p50', 'p99', 'max'].map((h) => h.padStart(10)).join('')}`,
     row('relay calls per discovery', d.messages),

@@ -34,7 +34,7 @@ const want: Want = {
 }
 
 describe('a discovery on a known graph', () => {
-  it('counts one relay call per simple path within the hop limit: 5 calls over 4 edges', async () => {
+  it('counts each directed link a discovery uses once: 5 calls over 4 edges, as sn-b and sn-c ask each other before either hears from the other', async () => {
     const { federation, topology } = await setup()
     const { record, answer } = await runDiscovery(federation, want, 'known-1')
     expect(reachOf(topology, 'consumer', 4)).toEqual({ edges: 4, paths: 5, participants: 3 })
