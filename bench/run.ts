@@ -7,10 +7,14 @@ import { benchList, benchReservePurchase, measureBaseline } from './provider-ben
 import { benchBundles } from './bundle-bench.ts'
 import { benchFanOut } from './fanout-bench.ts'
 import { benchChain } from './chain-bench.ts'
+import { benchCatalog } from './catalog-bench.ts'
+import { benchIndex } from './index-bench.ts'
+import { benchSimulation } from './simulation-bench.ts'
 import type { Figure } from './stats.ts'
 import { printFigures, progress } from './stats.ts'
 
-const BENCHES = ['list', 'reserve', 'fanout', 'chain', 'bundles'] as const
+const BENCHES = ['list', 'catalog', 'index', 'reserve', 'fanout', 'chain', 'simulation', 'bundles'] as const
+const WITHOUT_EMULATORS: readonly Bench[] = ['index', 'simulation', 'bundles']
 type Bench = (typeof BENCHES)[number]
 
 const HELP = `Usage: npm run bench [-- [--only <bench,...>] [--chains <n>]]
@@ -20,11 +24,15 @@ round trips it cannot avoid. Participants run without fake clusters or agents: t
 own flavours. Without --only, every bench runs (slow) and bench/results/latest.json is rewritten.
 
 Benches:
-  list      LIST with a selector over 10 000 flavours
-  reserve   reserve + purchase on 200 flavours at one provider, 8 in flight
-  fanout    discovery fan-out to 50 peers, 5 of them silent
-  chain     reserve + purchase over 4 participants, one chain after another
-  bundles   Lambda bundle sizes and cold module init (needs no emulators)
+  list        warm LIST with a selector over 10 000 flavours, before and after the index; a reserve
+              on another instance seen by the next LIST; the index's cold read of the table
+  catalog     a catalog's relay over 1 000 000 published flavours: cold snapshot load, first and deep pages
+  index       the columnar index alone at 1 000 000 rows, against Array.filter + sort (no emulators)
+  reserve     reserve + purchase on 200 flavours at one provider, 8 in flight
+  fanout      discovery fan-out to 50 peers, 5 of them silent
+  chain       reserve + purchase over 4 participants, one chain after another
+  simulation  discovery and chains in a simulated 1 000-participant federation (no emulators)
+  bundles     Lambda bundle sizes and cold module init (needs no emulators)
 
 Options:
   --only <bench,...>   run only these benches; results are printed, latest.json is left alone
@@ -47,7 +55,7 @@ async function main() {
   if (options.help) return void process.stdout.write(HELP)
   const wants = (bench: Bench) => options.only.includes(bench)
   const complete = options.only.length === BENCHES.length
-  const needsEmulators = options.only.some((bench) => bench !== 'bundles')
+  const needsEmulators = options.only.some((bench) => !WITHOUT_EMULATORS.includes(bench))
   let emulators: Emulators | undefined
   try {
     const figures: Figure[] = []
@@ -60,10 +68,13 @@ async function main() {
         { name: 'baseline: DynamoDB GetItem round trip, p99', value: baseline.p99, unit: 'ms' },
       )
       if (wants('list')) figures.push(...(await benchList(emulators, baseline)))
+      if (wants('catalog')) figures.push(...(await benchCatalog(emulators, baseline)))
       if (wants('reserve')) figures.push(...(await benchReservePurchase(emulators, baseline)))
       if (wants('fanout')) figures.push(...(await benchFanOut(emulators)))
       if (wants('chain')) figures.push(...(await benchChain(emulators, options.chains)))
     }
+    if (wants('index')) figures.push(...(await benchIndex()))
+    if (wants('simulation')) figures.push(...(await benchSimulation()))
     if (wants('bundles')) figures.push(...(await benchBundles()))
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`
     printFigures(`rear-cloud benchmarks on the local emulators (${machine})`, figures)

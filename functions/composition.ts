@@ -1,9 +1,9 @@
 import type { Clock, IdGenerator, Logger } from '../core/shared/ports.ts'
-import type { IndexDeps } from '../core/catalog/indexed-listing.ts'
+import type { IndexDeps, IndexSnapshots } from '../core/catalog/indexed-listing.ts'
 import { WarmIndex } from '../core/catalog/indexed-listing.ts'
 import { indexedListing } from './http/flavour-listing.ts'
-import type { S3Config } from './listing-index.ts'
-import { ownListingDeps } from './listing-index.ts'
+import type { ListingName, S3Config } from './listing-index.ts'
+import { listingDeps, localListings } from './listing-index.ts'
 import { systemClock } from '../core/shared/system-clock.ts'
 import { randomIds } from '../core/shared/random-ids.ts'
 import type { NodeIdentity } from '../core/flavours/model.ts'
@@ -110,6 +110,8 @@ export interface RuntimeServices {
   nonces?: NonceStore
   /** Where the listing index's snapshots are reached (the emulator in local mode and tests). */
   s3?: S3Config
+  /** Replace the listing indexes' snapshot stores (the benchmark hands a catalog a prepared snapshot). */
+  indexSnapshots?: Partial<Record<ListingName, IndexSnapshots>>
 }
 
 /** Every repository on one participant table, the single-table layout of docs/architecture.md. */
@@ -141,8 +143,8 @@ export interface Participant {
   intents?: IntentDeps
   /** Its signing keys, whose public half `GET /.well-known/rear-keys` serves (`keyRoutes`). */
   keys?: KeyRing
-  /** A node on DynamoDB: what its listing index and the index compactor run on. */
-  listingIndex?: IndexDeps
+  /** On DynamoDB: what its listing indexes (a node's own flavours, an aggregator's publications) and the index compactor run on. */
+  listingIndexes: IndexDeps[]
 }
 
 /** Wires one participant: repositories on its table (or given), injected clock and ids, use-case dependencies by role. */
@@ -162,10 +164,17 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   const gateway = new HttpPeerGateway(config.id, runtime.fetch, signer)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
   const aggregator = config.role !== 'node'
+  const listingServices = { clock, logger, ...(runtime.s3 ? { s3: runtime.s3 } : {}), ...(runtime.indexSnapshots ? { snapshots: runtime.indexSnapshots } : {}) }
+  const indexTable = runtime.table ? { ...runtime.table, clock } : undefined
+  const ownDeps = indexTable && !aggregator ? listingDeps('own', config, indexTable, listingServices) : undefined
+  const pubDeps = indexTable && aggregator ? listingDeps('pub', config, indexTable, listingServices) : undefined
+  const ownIndex = ownDeps ? new WarmIndex(ownDeps) : undefined
+  const pubIndex = pubDeps ? new WarmIndex(pubDeps) : undefined
   const discovery: DiscoveryDeps = {
     self: { id: config.id, role: config.role },
     flavours,
     ...(aggregator ? { published } : {}),
+    ...(ownIndex || pubIndex ? { listings: localListings({ ...(ownIndex ? { own: ownIndex } : {}), ...(pubIndex ? { pub: pubIndex } : {}) }) } : {}),
     candidates,
     peers,
     gateway,
@@ -224,8 +233,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
           logger,
         }
       : undefined
-  const listingDeps = runtime.table && config.role === 'node' ? ownListingDeps(config, { ...runtime.table, clock }, { clock, logger, ...(runtime.s3 ? { s3: runtime.s3 } : {}) }) : undefined
-  const listingIndex = listingDeps ? new WarmIndex(listingDeps) : undefined
+
   const auth = config.signingKeys ? signatureGuards(config, runtime, peers, clock, logger) : undefined
   const app: AppDeps = {
     role: config.role,
@@ -237,7 +245,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       reserve,
       purchase,
       ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId, config.listMaxFlavours + 1) } : {}),
-      ...(listingIndex ? { listing: indexedListing(listingIndex, config.listMaxFlavours) } : {}),
+      ...(ownIndex ? { listing: indexedListing(ownIndex, config.listMaxFlavours) } : {}),
       maxListed: config.listMaxFlavours,
     },
     admin: { self, clock, flavours, reservations, contracts, candidates, ...(aggregator ? { published } : {}) },
@@ -266,7 +274,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     chain,
     ...(intentDeps ? { intents: intentDeps } : {}),
     ...(config.signingKeys ? { keys: config.signingKeys } : {}),
-    ...(listingDeps ? { listingIndex: listingDeps } : {}),
+    listingIndexes: [ownDeps, pubDeps].filter((deps): deps is IndexDeps => deps !== undefined),
     publish: { self: { id: config.id, domain: config.domain }, flavours, peers, publications: gateway, clock, logger, timeoutMs: config.peerTimeoutMs },
   }
 }

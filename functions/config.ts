@@ -1,4 +1,5 @@
 import * as z from 'zod'
+import { INDEX_LOG_LAG_DEFAULT_MS } from './listing-index.ts'
 import { ROLES } from '../core/peers/model.ts'
 import type { Role } from '../core/peers/model.ts'
 import { parseWebhookSecret } from '../adapters/webhooks/standard-webhooks.ts'
@@ -56,7 +57,7 @@ const envSchema = z.object({
   LOCAL_UNSIGNED_LOOPBACK: z.enum(['true', 'false']).default('false'),
   INDEX_SNAPSHOT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
   S3_ENDPOINT: z.url().optional(),
-  INDEX_LOG_LAG_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  INDEX_LOG_LAG_MS: z.coerce.number().int().min(100).max(60_000).default(INDEX_LOG_LAG_DEFAULT_MS),
   LIST_MAX_FLAVOURS: z.coerce.number().int().min(1).max(100_000).default(5000),
 })
 

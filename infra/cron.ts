@@ -22,10 +22,11 @@ export const flavourPublisher =
     : undefined
 
 /**
- * Nodes compact their listing index every 5 minutes: the warm index, caught up with the change log, written
- * to the IndexSnapshots bucket, so a cold function loads one object instead of reading the table (the log keeps a day).
+ * Every 5 minutes each listing index (a node's own flavours, an aggregator's publications), caught up with the
+ * change log, is written to the IndexSnapshots bucket, so a cold function loads one object instead of reading
+ * the table (the log keeps a day).
  */
-export const indexCompactor =
-  participant.role === 'node'
-    ? new sst.aws.Cron('IndexCompactor', { schedule: 'rate(5 minutes)', function: { ...cronFunction('functions/cron/index-compactor.handler'), timeout: '300 seconds' as const, memory: '1769 MB' as const } })
-    : undefined
+export const indexCompactor = new sst.aws.Cron('IndexCompactor', {
+  schedule: 'rate(5 minutes)',
+  function: { ...cronFunction('functions/cron/index-compactor.handler'), timeout: '300 seconds' as const, memory: '1769 MB' as const },
+})

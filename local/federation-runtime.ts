@@ -25,7 +25,7 @@ import { kubeconfigDirectory, localAgentConfig, startMemberAgent, startMemberClu
 import { consumerClusterObjects, providerClusterObjects } from './sample-clusters.ts'
 import { sampleServiceFlavour } from './sample-service-flavour.ts'
 import { ensureTable } from './tables.ts'
-import { compactIndex } from '../core/catalog/indexed-listing.ts'
+import { compactListings } from '../functions/listing-index.ts'
 import { ensureBucket } from './s3-buckets.ts'
 import { createSqsClient } from '../adapters/sqs/sqs-client.ts'
 import { processChainBatch } from '../functions/queues/chain-batch.ts'
@@ -237,11 +237,8 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       servers.push(await listen(createApp(participant.app), host, spec.port))
       const sweep = () => void sweepParticipant(participant.sweep).catch((error) => logger.warn('SWEEP_FAILED', { error: String(error) }))
       timers.push(setInterval(sweep, options.sweepEveryMs ?? 60_000).unref())
-      const index = participant.listingIndex
-      if (index?.snapshots) {
-        const compact = () => void compactIndex({ ...index, snapshots: index.snapshots! }).catch((error) => logger.warn('INDEX_COMPACTION_FAILED', { error: String(error) }))
-        timers.push(setInterval(compact, options.compactEveryMs ?? 300_000).unref())
-      }
+      const compact = () => void compactListings(participant.listingIndexes).catch((error) => logger.warn('INDEX_COMPACTION_FAILED', { error: String(error) }))
+      timers.push(setInterval(compact, options.compactEveryMs ?? 300_000).unref())
       running.push({ spec, url: `http://${host}:${spec.port}`, participant, queues, table, config, ...(cluster ? { cluster } : {}) })
     }
     await Promise.all(

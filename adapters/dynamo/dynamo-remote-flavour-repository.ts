@@ -7,11 +7,14 @@ import type { PublishedFlavourRepository } from '../../core/discovery/ports.ts'
 import { flavourToWire } from '../../core/wire/flavour-codec.ts'
 import type { TableContext } from './document-client.ts'
 import { flavourFromWireText } from './item-mappers.ts'
+import { changeLogItem } from './index-change-log.ts'
 import type { RemoteKind } from './table-schema.ts'
 import { GSI1, TTL_ATTRIBUTE, index, key } from './table-schema.ts'
 import { queryIndexPartition } from './query-index.ts'
 
-const BATCH = 25
+const BATCH = 24
+
+const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size))
 
 const pendingKey = (publisherId: string) => ({ ...key.publisherSet(publisherId), sk: 'PENDING' })
 
@@ -73,9 +76,19 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
     }
   }
 
+  /** Each published entry written or deleted, with the change-log entry that tells warm listing indexes (in the same batch). */
+  private withChangeLog(requests: Record<string, unknown>[]): Record<string, unknown>[][] {
+    if (this.kind !== 'PUB') return chunks(requests, BATCH)
+    const changed = (request: Record<string, unknown>) => {
+      const pk = ((request.PutRequest as { Item?: { pk?: string } } | undefined)?.Item?.pk ?? (request.DeleteRequest as { Key?: { pk?: string } } | undefined)?.Key?.pk) as string
+      return { PutRequest: { Item: changeLogItem(this.table, 'pub', pk.slice('PUB#'.length)) } }
+    }
+    return chunks(requests, BATCH / 2).map((batch) => [...batch, ...batch.map(changed)])
+  }
+
   private async writeBatches(requests: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH) {
-      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + BATCH)
+    for (const batch of this.withChangeLog(requests)) {
+      let pending: Record<string, unknown>[] | undefined = batch
       for (let attempt = 0; pending?.length; attempt++) {
         const { UnprocessedItems } = await this.table.client.send(new BatchWriteCommand({ RequestItems: { [this.table.tableName]: pending } }))
         pending = UnprocessedItems?.[this.table.tableName] as Record<string, unknown>[] | undefined
@@ -122,7 +135,7 @@ export class DynamoRemoteFlavourRepository implements PublishedFlavourRepository
   }
 
   async forget(providerId: string, flavourId: string): Promise<void> {
-    await this.table.client.send(new DeleteCommand({ TableName: this.table.tableName, Key: key.remoteFlavour(this.kind, `${providerId}#${flavourId}`) }))
+    await this.writeBatches([{ DeleteRequest: { Key: key.remoteFlavour(this.kind, `${providerId}#${flavourId}`) } }])
   }
 
   /** The publisher's set is remembered as a manifest of keys, so replacing it never scans the others. */

@@ -1,3 +1,4 @@
+import type * as S3 from '@aws-sdk/client-s3'
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3'
 import type { IndexSnapshots } from '../../core/catalog/indexed-listing.ts'
 
@@ -16,7 +17,7 @@ export interface SnapshotLocation {
  * client is imported on first use, so functions that never touch a snapshot do not load it at init.
  */
 export class S3IndexSnapshots implements IndexSnapshots {
-  private s3: Promise<{ client: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined
+  private s3: Promise<{ client: S3Client; sdk: typeof S3 }> | undefined
 
   constructor(private readonly location: SnapshotLocation) {}
 

@@ -54,6 +54,8 @@ export interface IndexDeps {
   clock: Clock
   logger: Logger
   settings: IndexSettings
+  /** When given, live rows are counted per group (e.g. per publisher, from the row key) in `IndexState.groups`. */
+  groupOf?: (key: string) => string
 }
 
 /** A warm index and where in the change log it stands. */
@@ -63,6 +65,24 @@ export interface IndexState {
   readFromMs: number
   /** Ids of the applied entries at or after `readFromMs`, so a re-read never applies one twice. */
   applied: Set<string>
+  /** Live rows per group, when the deps name a `groupOf`; groups without rows are absent. */
+  groups: Map<string, number>
+  /** Bumped whenever a refresh changes a row: answers rendered at an earlier version are stale. */
+  version: number
+}
+
+function countGroups(index: FlavourIndex, groupOf: IndexDeps['groupOf']): Map<string, number> {
+  const groups = new Map<string, number>()
+  if (groupOf) for (const row of index.rows()) groups.set(groupOf(row.key), (groups.get(groupOf(row.key)) ?? 0) + 1)
+  return groups
+}
+
+function moveGroup(state: IndexState, deps: IndexDeps, key: string, by: 1 | -1): void {
+  if (!deps.groupOf) return
+  const group = deps.groupOf(key)
+  const count = (state.groups.get(group) ?? 0) + by
+  if (count > 0) state.groups.set(group, count)
+  else state.groups.delete(group)
 }
 
 interface SnapshotMeta {
@@ -75,7 +95,7 @@ function fromSnapshot(bytes: Uint8Array, deps: IndexDeps): IndexState | undefine
   const { readFromMs, applied } = meta as Partial<SnapshotMeta>
   if (typeof readFromMs !== 'number' || !Array.isArray(applied)) return undefined
   if (deps.clock.now().getTime() - readFromMs > deps.settings.retentionMs) return undefined
-  return { index, readFromMs, applied: new Set(applied) }
+  return { index, readFromMs, applied: new Set(applied), groups: countGroups(index, deps.groupOf), version: 0 }
 }
 
 /**
@@ -89,7 +109,7 @@ export async function loadIndex(deps: IndexDeps): Promise<IndexState> {
   if (!state) {
     const index = FlavourIndex.empty()
     for (const [key, row] of await deps.rows.loadAll()) index.upsert(key, row.flavour, row.payload)
-    state = { index, readFromMs: started - deps.settings.lagMs, applied: new Set() }
+    state = { index, readFromMs: started - deps.settings.lagMs, applied: new Set(), groups: countGroups(index, deps.groupOf), version: 0 }
     deps.logger.info('INDEX_LOADED_FROM_TABLE', { rows: index.size, snapshot: bytes ? 'too old' : 'none', ms: deps.clock.now().getTime() - started })
   } else {
     deps.logger.info('INDEX_LOADED_FROM_SNAPSHOT', { rows: state.index.size, bytes: bytes!.byteLength, ms: deps.clock.now().getTime() - started })
@@ -110,11 +130,14 @@ export async function refreshIndex(state: IndexState, deps: IndexDeps): Promise<
   const entries = (await deps.log.since(state.readFromMs)).filter((entry) => !state.applied.has(entry.id))
   const keys = [...new Set(entries.map((entry) => entry.key))]
   if (keys.length > 0) {
+    state.version++
     const rows = await deps.rows.load(keys)
     for (const key of keys) {
       const row = rows.get(key)
+      const had = state.index.has(key)
       if (row) state.index.upsert(key, row.flavour, row.payload)
       else state.index.remove(key)
+      if (had !== Boolean(row)) moveGroup(state, deps, key, row ? 1 : -1)
     }
   }
   const readFromMs = Math.max(state.readFromMs, started - deps.settings.lagMs)

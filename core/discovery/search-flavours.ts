@@ -10,6 +10,7 @@ import type { PeerRepository } from '../peers/ports.ts'
 import type { DiscoveredFlavour, LearntIn, PeerFailure, RelayAnswer, RelayRequest, RemoteFlavour, ResultPage } from './model.ts'
 import { MAX_RELAY_PAGE, providerKey } from './model.ts'
 import { answerKey, pageOf, pageResults } from './result-pages.ts'
+import type { ListingPage, LocalListings } from './local-listings.ts'
 import type { PeerGateway, RelayVisits, RemoteFlavourRepository } from './ports.ts'
 import { relayVisitOf } from './relay-visits.ts'
 
@@ -34,6 +35,8 @@ export interface DiscoveryDeps {
   flavours: FlavourRepository
   /** Flavours providers published here (supernodes and catalogs). */
   published?: RemoteFlavourRepository
+  /** Warm indexes of the own and published flavours: local knowledge is then one page of each, never a full read. */
+  listings?: LocalListings
   candidates: RemoteFlavourRepository
   peers: PeerRepository
   gateway: PeerGateway
@@ -65,6 +68,8 @@ const via = (self: string, found: readonly DiscoveredFlavour[]): DiscoveredFlavo
 interface Knowledge {
   /** Own flavours and publications: current, and so never aged. */
   current: DiscoveredFlavour[]
+  /** An indexed listing has more matches after the page it gave. */
+  more: boolean
   /** Candidates younger than the TTL at their source that match (none for a fresh request), routes from here. */
   learnt: RemoteFlavour[]
   /** Every unexpired candidate, matching or not: what an answer from a peer may replace. */
@@ -73,18 +78,29 @@ interface Knowledge {
   publishers: Set<string>
 }
 
+const everything = <T>(items: Promise<T[]>): Promise<ListingPage<T>> => items.then((all) => ({ items: all, more: false }))
+
+/** Own and published flavours matching the request: one page from the warm indexes when there are any, else read whole. */
+function currentListings(deps: DiscoveryDeps, request: RelayRequest, now: Date) {
+  const { own, published } = deps.listings ?? {}
+  const page = pageOf(request)
+  return Promise.all([
+    own ? own.page(request.selector, page) : everything(deps.flavours.listAvailable(request.selector.type)),
+    published ? published.page(request.selector, page) : everything(deps.published ? deps.published.listFresh(request.selector.type, now) : Promise.resolve([])),
+    published ? published.publishers() : undefined,
+  ])
+}
+
 async function knownLocally(deps: DiscoveryDeps, request: RelayRequest, now: Date): Promise<Knowledge> {
   const { selector } = request
-  const [own, published, candidates] = await Promise.all([
-    deps.flavours.listAvailable(selector.type),
-    deps.published ? deps.published.listFresh(selector.type, now) : Promise.resolve([]),
-    deps.candidates.listFresh(selector.type, now),
-  ])
+  const [[own, published, indexedPublishers], candidates] = await Promise.all([currentListings(deps, request, now), deps.candidates.listFresh(selector.type, now)])
   const matches = (item: { flavour: Flavour }) => matchesSelector(item.flavour, selector)
-  const current = [...own.map((flavour) => ({ flavour, route: [deps.self.id] })), ...via(deps.self.id, published)].filter(matches)
+  const fresh = published.items.filter((entry) => entry.expiresAt > now)
+  const current = [...own.items.map((flavour) => ({ flavour, route: [deps.self.id] })), ...via(deps.self.id, fresh)].filter(matches)
   const young = (entry: RemoteFlavour) => now.getTime() - entry.seenAt.getTime() < deps.settings.candidateTtlMs
   const learnt = request.fresh ? [] : candidates.filter((entry) => young(entry) && matches(entry))
-  return { current, learnt, candidates, publishers: new Set(published.map((entry) => entry.route[0]!)) }
+  const publishers = indexedPublishers ?? new Set(fresh.map((entry) => entry.route[0]!))
+  return { current, more: own.more || published.more, learnt, candidates, publishers }
 }
 
 const fromHere = (self: string, now: Date, entries: readonly RemoteFlavour[]): DiscoveredFlavour[] =>
@@ -209,13 +225,13 @@ export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest,
   const learnt = fromHere(deps.self.id, now, knowledge.learnt)
   const page = pageOf(request)
   if (!options.fanOut || learntAnswerStands(knowledge.learnt, request)) {
-    return { ...pageResults(dedupe([...knowledge.current, ...learnt]), page), failed: [] }
+    return { ...pageResults(dedupe([...knowledge.current, ...learnt]), page, knowledge.more), failed: [] }
   }
   const remote = await fanOut(deps, request, peers, knowledge.publishers)
   const found = dedupe(remote.results)
   await remember(deps, request, knowledge, remote, found, now)
   const unanswered = learnt.filter((item) => !remote.answered.has(item.route[1]!))
-  return { ...pageResults(dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), page, remote.more), failed: remote.failed }
+  return { ...pageResults(dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), page, knowledge.more || remote.more), failed: remote.failed }
 }
 
 /**

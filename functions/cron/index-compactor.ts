@@ -1,11 +1,11 @@
-import { compactIndex } from '../../core/catalog/indexed-listing.ts'
 import { lambdaParticipant } from '../lambda/environment.ts'
 import { withInvocationLogger } from '../lambda/invocation.ts'
+import { compactListings } from '../listing-index.ts'
 
-const { app, listingIndex } = lambdaParticipant()
+const { app, listingIndexes } = lambdaParticipant()
 
-/** Cron (nodes): writes the listing index, caught up with the change log, as the snapshot cold functions start from. */
-export const handler = withInvocationLogger({ logger: app.logger, listingIndex }, async ({ logger, listingIndex: index }) => {
-  if (!index?.snapshots) return { skipped: 'INDEX_SNAPSHOT_BUCKET is not set' }
-  return compactIndex({ ...index, logger, snapshots: index.snapshots })
+/** Cron: writes each listing index (a node's own flavours, an aggregator's publications), caught up with the change log, as the snapshot cold functions start from. */
+export const handler = withInvocationLogger({ logger: app.logger, listingIndexes }, async ({ logger, listingIndexes: listings }) => {
+  if (!listings.some((deps) => deps.snapshots)) return { skipped: 'INDEX_SNAPSHOT_BUCKET is not set' }
+  return { listings: await compactListings(listings.map((deps) => ({ ...deps, logger }))) }
 })

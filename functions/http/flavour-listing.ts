@@ -2,6 +2,7 @@ import type { WarmIndex } from '../../core/catalog/indexed-listing.ts'
 import type { Flavour } from '../../core/flavours/model.ts'
 import type { Selector } from '../../core/flavours/selector.ts'
 import { flavoursToJson } from '../../core/wire/flavour-codec.ts'
+import { selectorKey } from '../../core/discovery/model.ts'
 
 /** A LIST_FLAVORS answer: the JSON array text, how many flavours it holds and how many matched in all. */
 export interface ListingAnswer {
@@ -37,11 +38,25 @@ export function listingOf(list: (selector: Selector | undefined, correlationId: 
   }
 }
 
-/** A node's own listing from its warm index: every write committed before the call is seen, cheapest first. */
+/** Answers kept per selector while the index does not change (the most recent ones). */
+const CACHED_ANSWERS = 64
+
+/**
+ * A node's own listing from its warm index: every write committed before the call is seen, cheapest
+ * first. An answer rendered for a selector is served again while no row has changed since.
+ */
 export function indexedListing(warm: WarmIndex, max: number): FlavourListing {
+  let cached = { version: -1, answers: new Map<string, ListingAnswer>() }
   return async (selector) => {
-    const { index } = await warm.fresh()
-    const page = index.query(selector, { limit: max })
-    return { body: jsonArrayOf(page.rows.map((row) => row.payload)), count: page.rows.length, matched: page.total }
+    const state = await warm.fresh()
+    if (cached.version !== state.version) cached = { version: state.version, answers: new Map() }
+    const key = selector ? selectorKey(selector) : '*'
+    const hit = cached.answers.get(key)
+    if (hit) return hit
+    const page = state.index.query(selector, { limit: max })
+    const answer = { body: jsonArrayOf(page.rows.map((row) => row.payload)), count: page.rows.length, matched: page.total }
+    if (cached.answers.size >= CACHED_ANSWERS) cached.answers.delete(cached.answers.keys().next().value!)
+    cached.answers.set(key, answer)
+    return answer
   }
 }

@@ -69,7 +69,7 @@ describe('infrastructure resource graph', () => {
     expect(new Set(environments.map((e) => `${e.REAR_ROLE} ${e.PARTICIPANT_ID} ${e.PARTICIPANT_DOMAIN}`))).toEqual(new Set(['supernode provider-supernode provider.example']))
     expect(supernode.recorded.map((r) => r.name)).not.toContain('FlavourPublisher')
 
-    expect(supernode.recorded.map((r) => r.name)).not.toContain('IndexCompactor')
+    expect(supernode.recorded.map((r) => r.name)).toContain('IndexCompactor')
 
     const node = await setup('provider-node')
     expect(node.recorded.map((r) => r.name)).toEqual(expect.arrayContaining(['FlavourPublisher', 'IndexCompactor', 'IndexSnapshots']))

@@ -100,7 +100,7 @@ describe('bundled functions', () => {
     const { invoke } = await setup()
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
     expect((await invoke('participant-api', httpEvent('POST', '/admin/v1/flavours', flavourToWire(aK8SliceFlavour()), admin))).statusCode).toBe(201)
-    expect(await invoke('index-compactor', {})).toEqual({ rows: 1, bytes: expect.any(Number) })
+    expect(await invoke('index-compactor', {})).toEqual({ listings: [{ rows: 1, bytes: expect.any(Number) }] })
   })
 
   it('take a chain message in through the API bundle and SQS, and reserve once in the chain-worker bundle however often it is delivered', async () => {

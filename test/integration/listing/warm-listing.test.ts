@@ -3,16 +3,19 @@ import { randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { describe, expect, inject, it } from 'vitest'
+import type { IndexDeps } from '../../../core/catalog/indexed-listing.ts'
 import { WarmIndex, compactIndex } from '../../../core/catalog/indexed-listing.ts'
 import type { Flavour } from '../../../core/flavours/model.ts'
 import { isK8Slice } from '../../../core/flavours/model.ts'
 import { publishFlavour } from '../../../core/flavours/publish-flavour.ts'
 import { flavourFromWire } from '../../../core/wire/flavour-codec.ts'
 import { composeParticipant } from '../../../functions/composition.ts'
+import { loadConfig } from '../../../functions/config.ts'
+import { acceptPublication } from '../../../core/discovery/accept-publication.ts'
 import { createApp } from '../../../functions/http/create-app.ts'
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators.ts'
 import { createTestTable } from '../../support/dynamo-test-table.ts'
-import { aK8SliceFlavour } from '../../support/factories.ts'
+import { aK8SliceFlavour, aPeer, aProvider } from '../../support/factories.ts'
 import type { WriterOrder } from '../../support/listing-writer.ts'
 import { listingParticipantEnv } from '../../support/listing-participant.ts'
 import { RecordingLogger } from '../../support/recording-logger.ts'
@@ -49,7 +52,7 @@ describe('LIST_FLAVORS from the warm index, with writes from another process', (
   it('starts a cold instance from the S3 snapshot the compactor wrote, then catches up', async () => {
     const { publish, participant, logger } = await setup({ snapshots: true })
     await publish('provider.local-k8slice-a', '8')
-    const deps = participant.listingIndex!
+    const [deps] = participant.listingIndexes as [IndexDeps]
     await compactIndex({ ...deps, snapshots: deps.snapshots! })
     await publish('provider.local-k8slice-b', '4')
 
@@ -79,5 +82,44 @@ describe('LIST_FLAVORS from the warm index, with writes from another process', (
       return JSON.parse(stdout) as unknown
     }
     return { publish, list, inAnotherProcess, participant, logger }
+  }
+})
+
+describe('a catalog answering relays from its warm index of publications', () => {
+  it('pages what providers published, cheapest first, and sees a withdrawal on the next request', async () => {
+    const { publish, relay } = await setup()
+    await publish('p1', [['p1.local-k8slice-a', '0.30'], ['p1.local-k8slice-b', '0.10']])
+    await publish('p2', [['p2.local-k8slice-c', '0.20']])
+
+    const first = await relay({ limit: 2 })
+    const second = await relay({ limit: 2, cursor: first.nextCursor })
+    expect([...first.results, ...second.results].map((r) => r.flavor.flavorID)).toEqual(['p1.local-k8slice-b', 'p2.local-k8slice-c', 'p1.local-k8slice-a'])
+    expect(second.nextCursor).toBeUndefined()
+
+    await publish('p1', [])
+    expect((await relay({})).results.map((r) => r.flavor.flavorID)).toEqual(['p2.local-k8slice-c'])
+  })
+
+  async function setup() {
+    const table = await createTestTable('catalog-listing')
+    const config = loadConfig({ REAR_ROLE: 'catalog', PARTICIPANT_ID: 'catalog', PARTICIPANT_DOMAIN: 'catalog.local', TABLE_NAME: table.tableName })
+    const participant = composeParticipant(config, { table, logger: new RecordingLogger() })
+    const app = createApp(participant.app)
+    const publish = async (publisher: string, flavours: [string, string][]) => {
+      const owner = aProvider({ id: publisher, domain: `${publisher}.local` })
+      await participant.discovery.peers.put(aPeer({ id: publisher, role: 'node' }))
+      await acceptPublication(
+        { ...participant.app.publication!, logger: new RecordingLogger() },
+        publisher,
+        flavours.map(([id, amount]) => aK8SliceFlavour({ id, owner, price: { amount, currency: 'EUR', period: 'hourly' } })),
+      )
+    }
+    const relay = async (page: { limit?: number; cursor?: string | undefined }) => {
+      const body = { type: 'k8slice', selector: '', visited: ['asker'], hopsLeft: 0, correlationId: 'corr-catalog', budgetMs: 1000, ...page }
+      const res = await app.request('/rear/v1/relay/list-flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      expect(res.status).toBe(200)
+      return (await res.json()) as { results: { flavor: { flavorID: string } }[]; nextCursor?: string }
+    }
+    return { publish, relay }
   }
 })
