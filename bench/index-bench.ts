@@ -10,6 +10,7 @@ import { formatTimestamp } from '../core/wire/wire-object.ts'
 import { sampleFlavours } from '../test/support/sample-flavours.ts'
 import type { Figure } from './stats.ts'
 import { percentile, progress } from './stats.ts'
+import { seededRandom } from '../test/support/seeded-random.ts'
 
 const ROWS = 1_000_000
 const PROVIDERS = 1_000
@@ -31,18 +32,6 @@ const SELECTOR: Selector = {
     gpu: { kind: 'range', max: Quantity.parse('2') },
   },
   strings: { architecture: { kind: 'match', value: 'amd64' } },
-}
-
-/** Deterministic variety (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const quantities = new Map<string, Quantity>()

@@ -1,3 +1,4 @@
+import { seededRandom } from './seeded-random.ts'
 /**
  * Malformed requests generated from a participant's own OpenAPI document: every documented route,
  * its path and query parameters and its request body schema, each broken in the ways issue 11 lists.
@@ -58,18 +59,6 @@ export interface CorpusOptions {
   bodies: (method: string, path: string) => readonly unknown[]
   /** Bodies over this are refused before validation; one oversized body per route checks it. */
   maxBodyBytes: number
-}
-
-/** A small seeded PRNG (mulberry32): the corpus is the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const HUGE_TEXT_LENGTH = 70_000

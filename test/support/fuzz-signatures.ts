@@ -13,6 +13,7 @@ import { generateSigningKey } from '../../adapters/security/ed25519-keys.ts'
 import { contentDigest, SIGNATURE_LABEL, SIGNATURE_VALIDITY_SECONDS } from '../../adapters/security/http-signatures.ts'
 import type { PrivateJwk } from '../../core/security/ports.ts'
 import type { Clock } from '../../core/shared/ports.ts'
+import { seededRandom } from './seeded-random.ts'
 
 /** A valid call to one signed route, as its legitimate signer would make it. */
 export interface SignedRoute {
@@ -82,18 +83,6 @@ const MALFORMED = unauthorized('SIGNATURE_MALFORMED')
 const UNKNOWN_KEY = unauthorized('SIGNATURE_KEY_UNKNOWN')
 const EXPIRED = unauthorized('SIGNATURE_EXPIRED')
 const DIGEST = unauthorized('CONTENT_DIGEST_MISMATCH')
-
-/** Seeded 32-bit PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const find = (headers: readonly [string, string][], name: string) => headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1]
 const without = (headers: readonly [string, string][], name: string) => headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase())

@@ -7,7 +7,8 @@ import { emptySelector, matchesSelector } from '../../../core/flavours/selector.
 import type { Selector } from '../../../core/flavours/selector.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
 import { aK8SliceFlavour, aServiceFlavour } from '../../support/factories.ts'
-import { randomFlavourFactory, seededRandom } from './random-flavours.ts'
+import { randomFlavourFactory } from './random-flavours.ts'
+import { seededRandom } from '../../support/seeded-random.ts'
 
 const q = (text: string) => Quantity.parse(text)
 const encoder = new TextEncoder()

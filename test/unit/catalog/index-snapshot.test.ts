@@ -5,7 +5,8 @@ import { ValidationError } from '../../../core/shared/errors.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
 import type { Flavour } from '../../../core/flavours/model.ts'
 import { aK8SliceFlavour, aServiceFlavour } from '../../support/factories.ts'
-import { randomFlavourFactory, seededRandom } from './random-flavours.ts'
+import { randomFlavourFactory } from './random-flavours.ts'
+import { seededRandom } from '../../support/seeded-random.ts'
 
 const encoder = new TextEncoder()
 const payloadOf = (flavour: Flavour) => encoder.encode(JSON.stringify({ id: flavour.id, padding: 'x'.repeat(flavour.id.length * 7) }))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { KeyTable } from '../../../core/catalog/key-table.ts'
-import { seededRandom } from './random-flavours.ts'
+import { seededRandom } from '../../support/seeded-random.ts'
 
 describe(KeyTable.name, () => {
   it('agrees with a Map through thousands of seeded inserts and deletes, across growth', () => {

@@ -4,18 +4,6 @@ import { K8SLICE_QUANTITY_FILTERS } from '../../../core/flavours/selector.ts'
 import { Quantity } from '../../../core/quantity/quantity.ts'
 import { aK8SliceFlavour, aServiceFlavour } from '../../support/factories.ts'
 
-/** A small seeded PRNG (mulberry32): the same cases on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /**
  * Quantities chosen to collide (so matches and range edges happen) and to include values a float64
  * column cannot hold exactly: fractions of a base unit (`1n` cpu is fine, `1500m` bytes is not), beyond 2^53, negatives.
