@@ -2,6 +2,7 @@ import { K8SLICE_QUANTITY_FILTERS } from '../flavours/selector.ts'
 import type { K8SliceQuantityFilterName } from '../flavours/selector.ts'
 import type { K8SliceFlavour } from '../flavours/model.ts'
 import { NANOS_PER_UNIT } from '../quantity/units.ts'
+import { ceilDiv, floorDiv } from '../quantity/quantity.ts'
 
 /** The index's quantity columns, in selector order; each holds its resource in the ledger's base unit (units.ts). */
 export const QUANTITY_COLUMNS: readonly K8SliceQuantityFilterName[] = K8SLICE_QUANTITY_FILTERS
@@ -27,16 +28,6 @@ export function toColumnUnits(nanos: bigint, column: number): number | undefined
   if (nanos % per !== 0n) return undefined
   const units = nanos / per
   return units > MAX_SAFE || units < -MAX_SAFE ? undefined : Number(units)
-}
-
-function ceilDiv(a: bigint, b: bigint): bigint {
-  const q = a / b
-  return a % b === 0n || a < 0n ? q : q + 1n
-}
-
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b
-  return a % b === 0n || a >= 0n ? q : q - 1n
 }
 
 /**

@@ -136,12 +136,14 @@ function formatDecimal(nanos: bigint, exponentForm: boolean): string {
   return `${mantissa}${DECIMAL_SUFFIX_BY_EXPONENT.get(exponent) ?? ''}`
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
+/** a ÷ b rounded up (towards +∞), for b > 0. */
+export function ceilDiv(a: bigint, b: bigint): bigint {
   const q = a / b
   return a % b === 0n || a < 0n ? q : q + 1n
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
+/** a ÷ b rounded down (towards −∞), for b > 0. */
+export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b
   return a % b === 0n || a >= 0n ? q : q - 1n
 }
