@@ -109,6 +109,19 @@ export class FakeChainNetwork {
     }
   }
 
+  /** The seed workflow's route: consumer node and supernode, provider supernode and node, in two domains, on one path. */
+  static twoDomains(): FakeChainNetwork {
+    const network = new FakeChainNetwork()
+    for (const [id, domain] of [
+      ['consumer-node', 'consumer.local'],
+      ['consumer-supernode', 'consumer.local'],
+      ['provider-supernode', 'provider.local'],
+      ['provider-node', 'provider.local'],
+    ] as const) network.add(id, domain)
+    network.path('consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node')
+    return network
+  }
+
   /** Every participant knows its neighbours on the path, both ways. */
   path(...ids: string[]): void {
     ids.forEach((id, i) => {

@@ -176,14 +176,7 @@ describe(handleChainMessage.name, () => {
   })
 
   async function setup(input: { goProvider?: boolean } = {}) {
-    const network = new FakeChainNetwork()
-    for (const [id, domain] of [
-      ['consumer-node', 'consumer.local'],
-      ['consumer-supernode', 'consumer.local'],
-      ['provider-supernode', 'provider.local'],
-      ['provider-node', 'provider.local'],
-    ]) network.add(id!, domain!)
-    network.path('consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node')
+    const network = FakeChainNetwork.twoDomains()
     if (input.goProvider) network.participants.get('provider-supernode')!.peers.peers.get('provider-node')!.protocol = 'fluidos-go'
     const flavour = aK8SliceFlavour({ owner: aProvider({ id: 'provider-node', domain: 'provider.local' }) })
     await network.sell('provider-node', flavour)

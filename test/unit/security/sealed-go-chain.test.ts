@@ -32,14 +32,7 @@ describe('a chain whose last hop is a FLUIDOS Go provider', () => {
   })
 
   async function setup() {
-    const network = new FakeChainNetwork()
-    for (const [id, domain] of [
-      ['consumer-node', 'consumer.local'],
-      ['consumer-supernode', 'consumer.local'],
-      ['provider-supernode', 'provider.local'],
-      ['provider-node', 'provider.local'],
-    ]) network.add(id!, domain!)
-    network.path('consumer-node', 'consumer-supernode', 'provider-supernode', 'provider-node')
+    const network = FakeChainNetwork.twoDomains()
     const buyingHop = network.participants.get('provider-supernode')!
     buyingHop.peers.peers.get('provider-node')!.protocol = 'fluidos-go'
     const originRing = { current: generateSealingKey('consumer-e1'), previous: [] }
