@@ -12,6 +12,7 @@ export const PER_PARTICIPANT_VARIABLES: Readonly<Record<string, string>> = {
   TABLE_NAME: 'each participant has its own table, rear-<participant>',
   DYNAMODB_ENDPOINT: 'the DynamoDB Local that npm start runs',
   SQS_ENDPOINT: 'the fauxqs that npm start runs',
+  S3_ENDPOINT: 'the fauxqs that npm start runs serves S3 too (index snapshots)',
   AWS_REGION: `the emulators are addressed in one fixed region`,
   CHAIN_QUEUE_URL: 'each participant has its own queues on fauxqs',
   AGENT_QUEUE_URL: 'each participant has its own queues on fauxqs',

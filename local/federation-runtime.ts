@@ -154,19 +154,21 @@ function participantEnv(
     PARTICIPANT_URL: `http://${host}:${spec.port}`,
     ALLOWED_HOSTS: options.env?.ALLOWED_HOSTS || localAllowedHosts(host, spec.port),
     TABLE_NAME: `${options.tablePrefix ?? 'rear'}-${spec.id}`,
-    INDEX_SNAPSHOT_BUCKET: options.env?.INDEX_SNAPSHOT_BUCKET || snapshotBucket(options),
+    INDEX_SNAPSHOT_BUCKET: snapshotBucket(options),
     LIQO_CLUSTER_ID: `liqo-${spec.id}`,
     PEERING_KUBECONFIG: Buffer.from(kubeconfig).toString('base64'),
     CHAIN_QUEUE_URL: queues.chain,
     AGENT_QUEUE_URL: queues.agent,
     DYNAMODB_ENDPOINT: undefined,
     SQS_ENDPOINT: undefined,
+    S3_ENDPOINT: undefined,
     AWS_REGION: undefined,
   }
 }
 
 /** The local S3 bucket (on the SQS emulator, which serves S3 too) the listing index snapshots go to. */
-const snapshotBucket = (options: FederationOptions) => `${(options.tablePrefix ?? 'rear').toLowerCase().replace(/[^a-z0-9-]/g, '-')}-index-snapshots`.slice(0, 63)
+const snapshotBucket = (options: FederationOptions) =>
+  options.env?.INDEX_SNAPSHOT_BUCKET || `${(options.tablePrefix ?? 'rear').toLowerCase().replace(/[^a-z0-9-]/g, '-')}-index-snapshots`.slice(0, 63)
 
 /** Bad configuration and taken ports stop the start before the emulators take seconds to come up. */
 async function preflight(specs: readonly LocalParticipant[], host: string, options: FederationOptions): Promise<void> {
