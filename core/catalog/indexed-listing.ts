@@ -1,5 +1,6 @@
 import type { Flavour } from '../flavours/model.ts'
 import type { Clock, Logger } from '../shared/ports.ts'
+import { isRearError } from '../shared/errors.ts'
 import { FlavourIndex } from './flavour-index.ts'
 
 /** One change-log entry: row `key` changed. `id` sorts by the writer's time (`<ms, 14 digits>#<unique>`). */
@@ -98,19 +99,39 @@ function fromSnapshot(bytes: Uint8Array, deps: IndexDeps): IndexState | undefine
   return { index, readFromMs, applied: new Set(applied), groups: countGroups(index, deps.groupOf), version: 0 }
 }
 
+/** The compactor's snapshot, or undefined when there is none or it cannot be read (the table is read instead). */
+async function readSnapshot(deps: IndexDeps): Promise<Uint8Array | undefined> {
+  try {
+    return await deps.snapshots?.read()
+  } catch (error) {
+    deps.logger.warn('INDEX_SNAPSHOT_UNREADABLE', { error: error instanceof Error ? error.message : String(error) })
+    return undefined
+  }
+}
+
+function usableSnapshot(bytes: Uint8Array, deps: IndexDeps): IndexState | undefined {
+  try {
+    return fromSnapshot(bytes, deps)
+  } catch (error) {
+    if (!isRearError(error)) throw error
+    deps.logger.warn('INDEX_SNAPSHOT_INVALID', { code: error.code, error: error.message })
+    return undefined
+  }
+}
+
 /**
  * Builds a cold instance's index: from the compactor's snapshot when one is recent enough to be
  * caught up from the log, else from a full read of the listed rows; then catches up with the log.
  */
 export async function loadIndex(deps: IndexDeps): Promise<IndexState> {
   const started = deps.clock.now().getTime()
-  const bytes = await deps.snapshots?.read()
-  let state = bytes ? fromSnapshot(bytes, deps) : undefined
+  const bytes = await readSnapshot(deps)
+  let state = bytes ? usableSnapshot(bytes, deps) : undefined
   if (!state) {
     const index = FlavourIndex.empty()
     for (const [key, row] of await deps.rows.loadAll()) index.upsert(key, row.flavour, row.payload)
     state = { index, readFromMs: started - deps.settings.lagMs, applied: new Set(), groups: countGroups(index, deps.groupOf), version: 0 }
-    deps.logger.info('INDEX_LOADED_FROM_TABLE', { rows: index.size, snapshot: bytes ? 'too old' : 'none', ms: deps.clock.now().getTime() - started })
+    deps.logger.info('INDEX_LOADED_FROM_TABLE', { rows: index.size, snapshot: bytes ? 'unusable' : 'none', ms: deps.clock.now().getTime() - started })
   } else {
     deps.logger.info('INDEX_LOADED_FROM_SNAPSHOT', { rows: state.index.size, bytes: bytes!.byteLength, ms: deps.clock.now().getTime() - started })
   }

@@ -87,7 +87,20 @@ describe('the warm listing index', () => {
     await loadIndex({ ...deps, snapshots })
 
     expect(source.fullReads).toBe(2)
-    expect(logger.events.at(-1)).toMatchObject({ event: 'INDEX_LOADED_FROM_TABLE', fields: { snapshot: 'too old' } })
+    expect(logger.events.at(-1)).toMatchObject({ event: 'INDEX_LOADED_FROM_TABLE', fields: { snapshot: 'unusable' } })
+  })
+
+  it.each([
+    ['a garbled snapshot', { read: async () => new Uint8Array([1, 2, 3]), write: async () => {} }, 'INDEX_SNAPSHOT_INVALID'],
+    ['a store that fails', { read: async () => Promise.reject(new Error('S3 unreachable')), write: async () => {} }, 'INDEX_SNAPSHOT_UNREADABLE'],
+  ])('reads the table instead of %s, and says so', async (_, snapshots, event) => {
+    const { deps, source, logger } = setup()
+    source.list('pool-1', aK8SliceFlavour({ id: 'f-1' }))
+
+    const state = await loadIndex({ ...deps, snapshots })
+
+    expect(ids(state.index.query(undefined, { limit: Infinity }).rows)).toEqual(['f-1'])
+    expect(logger.events.map((e) => e.event)).toEqual([event, 'INDEX_LOADED_FROM_TABLE'])
   })
 
   it('lets concurrent requests share refreshes, each seeing writes made before it asked', async () => {
