@@ -82,6 +82,11 @@ export interface RelayAnswer {
   failed: PeerFailure[]
   /** Where the next page starts: set iff more results may follow this page. */
   next?: IndexCursor
+  /**
+   * Some relay on the way answered a repeat of the search from its own knowledge only, so this answer
+   * may lack what lies beyond it: the asker neither lets it stand in for the search nor forgets by it.
+   */
+  partial?: boolean
 }
 
 /** The most flavours one publication may carry across its parts: the publisher set is kept as one list of keys. */

@@ -145,13 +145,15 @@ interface FanOut extends RelayAnswer {
   complete: Set<string>
   /** Some peer answered only a page: more may follow this one. */
   more: boolean
+  /** Some peer's answer was partial (a repeat cut short on its way). */
+  partial: boolean
 }
 
 async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise<Peer[]>, publishers: Set<string>): Promise<FanOut> {
   const visited = request.visited.includes(deps.self.id) ? request.visited : [...request.visited, deps.self.id]
   const rank = (peer: Peer) => (peer.role === 'catalog' ? 1 : 0)
   const targets = (await known).filter((peer) => !visited.includes(peer.id) && !publishers.has(peer.id)).sort((a, b) => rank(a) - rank(b))
-  if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [], answered: new Set(), complete: new Set(), more: false }
+  if (request.hopsLeft <= 0 || targets.length === 0) return { results: [], failed: [], answered: new Set(), complete: new Set(), more: false, partial: false }
   const timeoutMs = Math.max(MIN_PEER_TIMEOUT_MS, Math.min(deps.settings.peerTimeoutMs, request.budgetMs - RELAY_MARGIN_MS))
   const forwarded: RelayRequest = { ...request, visited, hopsLeft: request.hopsLeft - 1, budgetMs: timeoutMs - RELAY_MARGIN_MS }
   const started = deps.clock.now().getTime()
@@ -161,13 +163,15 @@ async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise
   const answered = new Set<string>()
   const complete = new Set<string>()
   let more = false
+  let partial = false
   settled.forEach((outcome, i) => {
     const peer = targets[i]!
     if (outcome.status === 'rejected') failed.push(failureOf(peer, outcome.reason))
     else {
       answered.add(peer.id)
+      if (outcome.value.partial) partial = true
       if (outcome.value.next) more = true
-      else if (!request.page?.after) complete.add(peer.id)
+      else if (!request.page?.after && !outcome.value.partial) complete.add(peer.id)
       const kept = outcome.value.results.filter(plausible(peer, deps.self.id, deps.settings.hopLimit))
       results.push(...kept.filter((item) => matchesSelector(item.flavour, request.selector)))
       failed.push(...outcome.value.failed)
@@ -181,7 +185,7 @@ async function fanOut(deps: DiscoveryDeps, request: RelayRequest, known: Promise
     failedPeers: failed.map((f) => f.peerId),
     durationMs: deps.clock.now().getTime() - started,
   })
-  return { results, failed, answered, complete, more }
+  return { results, failed, answered, complete, more, partial }
 }
 
 /**
@@ -201,7 +205,7 @@ async function remember(deps: DiscoveryDeps, request: RelayRequest, knowledge: K
   const skipped = visited.size ? (await deps.peers.list()).map((peer) => peer.id).filter((id) => visited.has(id) && id !== deps.self.id) : []
   const learntIn: LearntIn = { selector: answerKey(request), at: now, results: found.length, hops: request.hopsLeft, skipped }
   await deps.candidates.put(
-    found.map((item) => ({ flavour: item.flavour, route: item.route, seenAt: new Date(now.getTime() - (item.ageMs ?? 0)), expiresAt, learntIn })),
+    found.map((item) => ({ flavour: item.flavour, route: item.route, seenAt: new Date(now.getTime() - (item.ageMs ?? 0)), expiresAt, ...(remote.partial ? {} : { learntIn }) })),
   )
 }
 
@@ -231,7 +235,8 @@ export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest,
   const found = dedupe(remote.results)
   await remember(deps, request, knowledge, remote, found, now)
   const unanswered = learnt.filter((item) => !remote.answered.has(item.route[1]!))
-  return { ...pageResults(dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), page, knowledge.more || remote.more), failed: remote.failed }
+  const answer = pageResults(dedupe([...knowledge.current, ...via(deps.self.id, found), ...unanswered]), page, knowledge.more || remote.more)
+  return { ...answer, failed: remote.failed, ...(remote.partial ? { partial: true } : {}) }
 }
 
 /**
@@ -243,7 +248,7 @@ export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest,
  */
 export async function answerRelay(deps: DiscoveryDeps, request: RelayRequest): Promise<RelayAnswer> {
   if (deps.self.role === 'node') return searchFlavours(deps, request, { fanOut: false })
-  if (!(await firstVisit(deps, request))) return searchFlavours(deps, { ...request, fresh: true }, { fanOut: false })
+  if (!(await firstVisit(deps, request))) return { ...(await searchFlavours(deps, { ...request, fresh: true }, { fanOut: false })), partial: true }
   return searchFlavours(deps, request, { fanOut: true })
 }
 

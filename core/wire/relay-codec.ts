@@ -67,6 +67,8 @@ export const relayAnswerWire = z.object({
   failed: z.array(z.object({ peerId: z.string(), kind: z.enum(['timeout', 'unreachable', 'status', 'invalid-answer']), reason: z.string() })).default([]),
   /** Present iff more results follow: the `cursor` of the next page. */
   nextCursor: z.string().max(4096).optional(),
+  /** A relay on the way answered a repeat of the search from its own knowledge only: not to be cached as the whole answer. */
+  partial: z.boolean().optional(),
 })
 
 /** Decodes a peer's answer; results whose flavour cannot be decoded (e.g. VM) are skipped, not fatal. */
@@ -80,11 +82,12 @@ export function relayAnswerFromWire(body: unknown): RelayAnswer {
       if (!isRearError(error)) throw error
     }
   }
-  return { results, failed: wire.failed, ...(wire.nextCursor !== undefined ? { next: decodeIndexCursor(wire.nextCursor) } : {}) }
+  return { results, failed: wire.failed, ...(wire.nextCursor !== undefined ? { next: decodeIndexCursor(wire.nextCursor) } : {}), ...(wire.partial ? { partial: true } : {}) }
 }
 
 export const relayAnswerToWire = (answer: RelayAnswer) => ({
   results: answer.results.map((item) => ({ flavor: flavourToWire(item.flavour), route: item.route, ...(item.ageMs && item.ageMs > 0 ? { ageMs: Math.min(86_400_000, Math.round(item.ageMs)) } : {}) })),
   failed: answer.failed,
   ...(answer.next ? { nextCursor: encodeIndexCursor(answer.next) } : {}),
+  ...(answer.partial ? { partial: true } : {}),
 })

@@ -32,6 +32,18 @@ describe(answerRelay.name, () => {
     expect(network.participants.get('far')!.received).toHaveLength(1)
   })
 
+  it('marks a repeat partial, all the way up, so no relay lets it stand for the whole search', async () => {
+    const { network, consumer } = await diamond()
+    const answer = await discoverFlavours(consumer.deps, selector(), 'corr-1', { fresh: true })
+    expect(answer.partial).toBe(true)
+    const learnt = [...network.participants.get('sn-a')!.deps.candidates.entries.values()]
+    expect(learnt.length).toBeGreaterThan(0)
+    expect(learnt.every((entry) => entry.learntIn === undefined)).toBe(true)
+
+    const again = await discoverFlavours(consumer.deps, selector(), 'corr-2')
+    expect(again.results.map((r) => r.flavour.id).sort()).toEqual(['far-k8slice-1', 'sn-d-k8slice-1'])
+  })
+
   it('fans out again for a repeat with more hops left, for another selector or page, and for another search', async () => {
     const { network } = await diamond()
     const sn = network.participants.get('sn-d')!
