@@ -26,10 +26,11 @@ const lambdaEnv = {
 
 /** Milliseconds to import `file` in a fresh Node process: what a Lambda cold start pays for module init. */
 function coldImportMs(file: string): number {
-  const probe = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t))`
+  const probe = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write('\\ninit-ms ' + (performance.now() - t))`
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { env: { ...process.env, ...lambdaEnv }, encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr.slice(-600)}`)
-  return Number(result.stdout)
+  const measured = /\ninit-ms (\d+(?:\.\d+)?)$/.exec(result.stdout)
+  if (result.status !== 0 || !measured) throw new Error(`importing ${file} failed: ${result.stderr.slice(-600)}`)
+  return Number(measured[1])
 }
 
 const medianCold = (file: string) => percentile(Array.from({ length: RUNS }, () => coldImportMs(file)), 50)

@@ -8,7 +8,6 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { beforeAll, describe, expect, it, inject, onTestFinished } from 'vitest'
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs'
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { createSqsClient } from '../../../adapters/sqs/sqs-client.ts'
 import { ensureParticipantQueues } from '../../../local/sqs-queues.ts'
 import type { ChainMessage } from '../../../core/chain/model.ts'
@@ -20,6 +19,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/emulators.ts'
 import { flavourToWire } from '../../../core/wire/flavour-codec.ts'
 import { aBuyer, aK8SliceFlavour } from '../../support/factories.ts'
 import { createTestTable } from '../../support/dynamo-test-table.ts'
+import { ensureBucket } from '../../../local/s3-buckets.ts'
 
 const ADMIN_TOKEN = 'bundle-test-admin-token'
 const run = promisify(execFile)
@@ -146,7 +146,7 @@ describe('bundled functions', () => {
     const upstream = await chainPeer()
     onTestFinished(() => upstream.close())
     const bucket = `bundle-${randomUUID().slice(0, 8)}`
-    await new S3Client({ endpoint: inject('sqsEndpoint'), forcePathStyle: true, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }).send(new CreateBucketCommand({ Bucket: bucket }))
+    await ensureBucket({ endpoint: inject('sqsEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }, bucket)
     const env = {
       PATH: process.env.PATH ?? '',
       AWS_REGION: LOCAL_REGION,

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { promisify } from 'node:util'
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { describe, expect, inject, it } from 'vitest'
 import type { IndexDeps } from '../../../core/catalog/indexed-listing.ts'
 import { WarmIndex, compactIndex } from '../../../core/catalog/indexed-listing.ts'
@@ -19,6 +18,7 @@ import { aK8SliceFlavour, aPeer, aProvider } from '../../support/factories.ts'
 import type { WriterOrder } from '../../support/listing-writer.ts'
 import { listingParticipantEnv } from '../../support/listing-participant.ts'
 import { RecordingLogger } from '../../support/recording-logger.ts'
+import { ensureBucket } from '../../../local/s3-buckets.ts'
 
 const run = promisify(execFile)
 const WRITER = new URL('../../support/listing-writer.ts', import.meta.url).pathname
@@ -67,7 +67,7 @@ describe('LIST_FLAVORS from the warm index, with writes from another process', (
     const logger = new RecordingLogger()
     const bucket = `listing-${randomUUID().slice(0, 8)}`
     const s3 = { endpoint: inject('sqsEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }
-    if (options.snapshots) await new S3Client({ ...s3, forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: bucket }))
+    if (options.snapshots) await ensureBucket(s3, bucket)
     const config = listingParticipantEnv(table.tableName, options.snapshots ? { INDEX_SNAPSHOT_BUCKET: bucket } : {})
     const participant = composeParticipant(config, { table, logger, s3 })
     const app = createApp(participant.app)
