@@ -30,7 +30,7 @@ function listen(handler: (respond: (body: string) => void) => void): Promise<{ s
   )
 }
 
-/** One supernode relays to 50 peers, 5 of which never answer: total time as a ratio of the per-peer timeout. */
+/** One supernode relays 50 searches (each its own, fresh) to 50 peers, 5 of which never answer: total time as a ratio of the per-peer timeout. */
 export async function benchFanOut(emulators: Emulators): Promise<Figure[]> {
   const config = loadConfig({
     REAR_ROLE: 'supernode',
@@ -51,11 +51,12 @@ export async function benchFanOut(emulators: Emulators): Promise<Figure[]> {
     servers.push(server)
     await registerPeer(supernode.discovery.peers, 'bench-supernode', { id: `peer-${i}`, domain: `d${i}`, role: 'supernode', baseUrl: url, protocol: 'rear-cloud' })
   }
-  const body = JSON.stringify({ type: 'k8slice', selector: 'filter[cpu][range][min]=1', visited: ['asker'], hopsLeft: 3, correlationId: 'bench', budgetMs: 10_000 })
+  const body = (search: string) =>
+    JSON.stringify({ type: 'k8slice', selector: 'filter[cpu][range][min]=1', visited: ['asker'], hopsLeft: 3, correlationId: `bench-${search}`, budgetMs: 10_000, fresh: true })
   let failedPeers = 0
-  await app.request('/rear/v1/relay/list-flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
-  const durations = await timeEach(RUNS, async () => {
-    const res = await app.request('/rear/v1/relay/list-flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+  await app.request('/rear/v1/relay/list-flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body('warm-up') })
+  const durations = await timeEach(RUNS, async (i) => {
+    const res = await app.request('/rear/v1/relay/list-flavours', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body(String(i)) })
     failedPeers = ((await res.json()) as { failed: unknown[] }).failed.length
   })
   servers.forEach((s) => {

@@ -166,7 +166,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
   const aggregator = config.role !== 'node'
   const listingServices = { clock, logger, ...(runtime.s3 ? { s3: runtime.s3 } : {}), ...(runtime.indexSnapshots ? { snapshots: runtime.indexSnapshots } : {}) }
   const indexTable = runtime.table ? { ...runtime.table, clock } : undefined
-  const ownDeps = indexTable && !aggregator ? listingDeps('own', config, indexTable, listingServices) : undefined
+  const ownDeps = indexTable ? listingDeps('own', config, indexTable, listingServices) : undefined
   const pubDeps = indexTable && aggregator ? listingDeps('pub', config, indexTable, listingServices) : undefined
   const ownIndex = ownDeps ? new WarmIndex(ownDeps) : undefined
   const pubIndex = pubDeps ? new WarmIndex(pubDeps) : undefined
@@ -245,7 +245,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
       reserve,
       purchase,
       ...(aggregator ? { list: (selector, correlationId) => relayedFlavours(discovery, selector, correlationId, config.listMaxFlavours + 1) } : {}),
-      ...(ownIndex ? { listing: indexedListing(ownIndex, config.listMaxFlavours) } : {}),
+      ...(ownIndex && !aggregator ? { listing: indexedListing(ownIndex, config.listMaxFlavours) } : {}),
       maxListed: config.listMaxFlavours,
     },
     admin: { self, clock, flavours, reservations, contracts, candidates, ...(aggregator ? { published } : {}) },

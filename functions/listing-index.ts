@@ -76,7 +76,7 @@ export function localListings(indexes: { own?: WarmIndex; pub?: WarmIndex }): Lo
       ? {
           published: {
             ...pagedListing<RemoteFlavour>(pub, (row) => publishedFromPayload(row.payload), true),
-            publishers: async () => new Set((await pub.fresh()).groups.keys()),
+            publishers: async () => new Set((await pub.latest()).groups.keys()),
           },
         }
       : {}),

@@ -209,6 +209,11 @@ export class WarmIndex {
     return this.queued
   }
 
+  /** The index as the latest refresh left it (waiting for one under way), without asking the log again. */
+  latest(): Promise<IndexState> {
+    return this.queued ?? this.running ?? this.state ?? this.fresh()
+  }
+
   private start(): Promise<IndexState> {
     this.queued = undefined
     const state = this.state!

@@ -21,7 +21,7 @@ export interface LocalListing<T> {
 export interface LocalListings {
   own?: LocalListing<Flavour>
   published?: LocalListing<RemoteFlavour> & {
-    /** Publishers with at least one listed flavour: their publication answers for them, so they are not asked. */
+    /** Publishers with at least one listed flavour (as of the latest page read): their publication answers for them, so they are not asked. */
     publishers(): Promise<Set<string>>
   }
 }

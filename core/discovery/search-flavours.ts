@@ -222,13 +222,22 @@ async function remember(deps: DiscoveryDeps, request: RelayRequest, knowledge: K
  * only its first page after the same cursor). A node answering another participant does not fan out.
  */
 export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest, options: { fanOut: boolean }): Promise<RelayAnswer> {
-  const peers = options.fanOut ? deps.peers.list() : Promise.resolve([])
+  return search(deps, request, options.fanOut)
+}
+
+/**
+ * The search; `fanOut` may still be being decided (a relay recording its visit) while local knowledge
+ * is read. A relay that turns out to be a repeat answers its current knowledge alone, marked partial.
+ */
+async function search(deps: DiscoveryDeps, request: RelayRequest, mayFanOut: boolean | Promise<boolean>): Promise<RelayAnswer> {
+  const peers = mayFanOut === false ? Promise.resolve([]) : deps.peers.list()
   peers.catch(() => {})
   const now = deps.clock.now()
-  const knowledge = await knownLocally(deps, request, now)
-  const learnt = fromHere(deps.self.id, now, knowledge.learnt)
+  const [knowledge, fansOut] = await Promise.all([knownLocally(deps, request, now), mayFanOut])
   const page = pageOf(request)
-  if (!options.fanOut || learntAnswerStands(knowledge.learnt, request)) {
+  if (!fansOut && mayFanOut !== false) return { ...pageResults(dedupe(knowledge.current), page, knowledge.more), failed: [], partial: true }
+  const learnt = fromHere(deps.self.id, now, knowledge.learnt)
+  if (!fansOut || learntAnswerStands(knowledge.learnt, request)) {
     return { ...pageResults(dedupe([...knowledge.current, ...learnt]), page, knowledge.more), failed: [] }
   }
   const remote = await fanOut(deps, request, peers, knowledge.publishers)
@@ -247,9 +256,8 @@ export async function searchFlavours(deps: DiscoveryDeps, request: RelayRequest,
  * If the visit cannot be recorded, the relay fans out anyway (more calls rather than fewer results).
  */
 export async function answerRelay(deps: DiscoveryDeps, request: RelayRequest): Promise<RelayAnswer> {
-  if (deps.self.role === 'node') return searchFlavours(deps, request, { fanOut: false })
-  if (!(await firstVisit(deps, request))) return { ...(await searchFlavours(deps, { ...request, fresh: true }, { fanOut: false })), partial: true }
-  return searchFlavours(deps, request, { fanOut: true })
+  if (deps.self.role === 'node') return search(deps, request, false)
+  return search(deps, request, firstVisit(deps, request))
 }
 
 async function firstVisit(deps: DiscoveryDeps, request: RelayRequest): Promise<boolean> {

@@ -10,9 +10,11 @@ import type { AppEnv } from './env.ts'
 import { methodNotAllowed, readQuery } from './middleware.ts'
 
 const STATE_CHANGING: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** Searches sent as POST (a relay carries its request in a body): they change nothing, so they are not recorded. */
+const SEARCHES: ReadonlySet<string> = new Set(['/rear/v1/relay/list-flavours'])
 
 /**
- * Records every state-changing call (POST, PUT, PATCH, DELETE on any route) once it is answered, refused
+ * Records every state-changing call (POST, PUT, PATCH, DELETE on any route but the relay search) once it is answered, refused
  * or failed: the caller the signature middleware established, method, path, correlation id, status
  * and duration; never a body, a query or a header. Mounted after `correlation` and before the auth
  * middlewares, so it sees their refusals too. A failed write is logged (`AUDIT_RECORD_FAILED`) and
@@ -20,7 +22,7 @@ const STATE_CHANGING: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DE
  */
 export function auditTrail(log: AuditLog, clock: Clock, newId: () => string = randomUUID): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!STATE_CHANGING.has(c.req.method)) return next()
+    if (!STATE_CHANGING.has(c.req.method) || SEARCHES.has(c.req.path)) return next()
     const at = clock.now()
     const started = performance.now()
     let answered = false
