@@ -158,16 +158,17 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     domain: config.domain,
     ...(config.liqoClusterId ? { liqoId: config.liqoClusterId } : {}),
   }
+  /** The table with the participant's clock, which stamps the listing change log. */
+  const clockedTable = runtime.table ? { ...runtime.table, clock } : undefined
   const { flavours, reservations, contracts, peers, candidates, published, hops, agentCommands, clusterStatus, intents, providerStats, audit } =
-    runtime.repositories ?? dynamoRepositories({ ...runtime.table, clock })
+    runtime.repositories ?? dynamoRepositories(clockedTable!)
   const signer = requestSigner(config, clock, logger)
   const gateway = new HttpPeerGateway(config.id, runtime.fetch, signer)
   const cluster = new StaticCluster({ clusterId: config.liqoClusterId, kubeconfig: config.peeringKubeconfig })
   const aggregator = config.role !== 'node'
   const listingServices = { clock, logger, ...(runtime.s3 ? { s3: runtime.s3 } : {}), ...(runtime.indexSnapshots ? { snapshots: runtime.indexSnapshots } : {}) }
-  const indexTable = runtime.table ? { ...runtime.table, clock } : undefined
-  const ownDeps = indexTable ? listingDeps('own', config, indexTable, listingServices) : undefined
-  const pubDeps = indexTable && aggregator ? listingDeps('pub', config, indexTable, listingServices) : undefined
+  const ownDeps = clockedTable ? listingDeps('own', config, clockedTable, listingServices) : undefined
+  const pubDeps = clockedTable && aggregator ? listingDeps('pub', config, clockedTable, listingServices) : undefined
   const ownIndex = ownDeps ? new WarmIndex(ownDeps) : undefined
   const pubIndex = pubDeps ? new WarmIndex(pubDeps) : undefined
   const discovery: DiscoveryDeps = {
@@ -178,7 +179,7 @@ export function composeParticipant(config: ParticipantConfig, runtime: Runtime):
     candidates,
     peers,
     gateway,
-    ...(aggregator ? { relays: runtime.table ? new DynamoRelayVisits({ ...runtime.table, clock }) : new InMemoryRelayVisits() } : {}),
+    ...(aggregator ? { relays: clockedTable ? new DynamoRelayVisits(clockedTable) : new InMemoryRelayVisits() } : {}),
     clock,
     logger,
     settings: { peerTimeoutMs: config.peerTimeoutMs, hopLimit: config.hopLimit, candidateTtlMs: config.candidateTtlMs },

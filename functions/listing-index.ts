@@ -4,12 +4,11 @@ import type { IndexRow } from '../core/catalog/flavour-index.ts'
 import type { LocalListing, LocalListings } from '../core/discovery/local-listings.ts'
 import type { RemoteFlavour } from '../core/discovery/model.ts'
 import type { Flavour } from '../core/flavours/model.ts'
-import { flavourFromWire } from '../core/wire/flavour-codec.ts'
 import { PublishedFlavourRows, publishedFromPayload } from '../adapters/dynamo/published-flavour-rows.ts'
 import type { Clock, Logger } from '../core/shared/ports.ts'
 import type { TableContext } from '../adapters/dynamo/document-client.ts'
 import { DynamoIndexChangeLog, INDEX_LOG_RETENTION_MS } from '../adapters/dynamo/index-change-log.ts'
-import { OwnFlavourRows } from '../adapters/dynamo/own-flavour-rows.ts'
+import { OwnFlavourRows, ownFromPayload } from '../adapters/dynamo/own-flavour-rows.ts'
 import type { SnapshotLocation } from '../adapters/s3/s3-index-snapshots.ts'
 import { S3IndexSnapshots } from '../adapters/s3/s3-index-snapshots.ts'
 import type { ParticipantConfig } from './config.ts'
@@ -53,8 +52,6 @@ export function listingDeps(
   }
 }
 
-const decoder = new TextDecoder()
-
 /** `keyed`: rows are keyed as results are ordered (by provider key), so a cursor's key applies; else it stands after its (price, id). */
 function pagedListing<T>(warm: WarmIndex, decode: (row: IndexRow) => T, keyed: boolean): LocalListing<T> {
   return {
@@ -71,7 +68,7 @@ function pagedListing<T>(warm: WarmIndex, decode: (row: IndexRow) => T, keyed: b
 export function localListings(indexes: { own?: WarmIndex; pub?: WarmIndex }): LocalListings {
   const pub = indexes.pub
   return {
-    ...(indexes.own ? { own: pagedListing<Flavour>(indexes.own, (row) => flavourFromWire(JSON.parse(decoder.decode(row.payload))), false) } : {}),
+    ...(indexes.own ? { own: pagedListing<Flavour>(indexes.own, (row) => ownFromPayload(row.payload), false) } : {}),
     ...(pub
       ? {
           published: {

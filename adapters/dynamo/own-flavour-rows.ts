@@ -5,17 +5,22 @@ import { availableOf } from '../../core/reservations/holds-reflected.ts'
 import { flavourToWire } from '../../core/wire/flavour-codec.ts'
 import { batchGet } from './batch-get.ts'
 import type { TableContext } from './document-client.ts'
-import { flavourFromItem, poolFromItem } from './item-mappers.ts'
+import { flavourFromItem, flavourFromWireText, poolFromItem } from './item-mappers.ts'
 import { queryIndexPartition } from './query-index.ts'
 import { FLAVOUR_INDEX_SHARDS, index, key } from './table-schema.ts'
 
 const encoder = new TextEncoder()
 
 /** The flavour as LIST_FLAVORS shows it (holds subtracted) and its wire JSON, or undefined when nothing is left to list. */
-function listed(flavour: Flavour, pool: CapacityPool): ListedRow | undefined {
-  const available = availableOf(flavour, pool)
+function listed(flavour: Flavour, pool: CapacityPool | undefined): ListedRow | undefined {
+  const available = pool ? availableOf(flavour, pool) : flavour
   return available ? { flavour: available, payload: encoder.encode(JSON.stringify(flavourToWire(available))) } : undefined
 }
+
+const decoder = new TextDecoder()
+
+/** An own row as discovery uses it: the listed flavour, from the wire JSON it is answered with. */
+export const ownFromPayload = (bytes: Uint8Array): Flavour => flavourFromWireText(decoder.decode(bytes))
 
 /**
  * A node's own listing, one row per capacity pool: the pool's current flavour, unless retired, with
@@ -41,11 +46,10 @@ export class OwnFlavourRows implements IndexRowSource {
     const partitions = SUPPORTED_FLAVOUR_TYPES.flatMap((type) => Array.from({ length: FLAVOUR_INDEX_SHARDS }, (_, shard) => index.availableFlavours(type, shard)))
     const items = (await Promise.all(partitions.map((p) => queryIndexPartition(this.table, p, 'wire, poolId')))).flat()
     const stored = items.map(flavourFromItem)
-    const pools = new Map((await batchGet(this.table, stored.map((s) => key.pool(s.poolId)))).map((item) => [poolFromItem(item).id, poolFromItem(item)]))
+    const pools = new Map((await batchGet(this.table, stored.map((s) => key.pool(s.poolId)))).map(poolFromItem).map((pool) => [pool.id, pool]))
     const rows = new Map<string, ListedRow>()
     for (const { flavour, poolId } of stored) {
-      const pool = pools.get(poolId)
-      const row = pool ? listed(flavour, pool) : { flavour, payload: encoder.encode(JSON.stringify(flavourToWire(flavour))) }
+      const row = listed(flavour, pools.get(poolId))
       if (row) rows.set(poolId, row)
     }
     return rows

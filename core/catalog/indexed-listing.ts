@@ -74,7 +74,11 @@ export interface IndexState {
 
 function countGroups(index: FlavourIndex, groupOf: IndexDeps['groupOf']): Map<string, number> {
   const groups = new Map<string, number>()
-  if (groupOf) for (const row of index.rows()) groups.set(groupOf(row.key), (groups.get(groupOf(row.key)) ?? 0) + 1)
+  if (!groupOf) return groups
+  for (const row of index.rows()) {
+    const group = groupOf(row.key)
+    groups.set(group, (groups.get(group) ?? 0) + 1)
+  }
   return groups
 }
 
